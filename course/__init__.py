@@ -1,0 +1,1 @@
+"""Course tooling: the ``course`` command (serve, model, and later grade/release/doctor)."""

@@ -1,0 +1,104 @@
+"""``course serve``: make sure a valid model exists, then run the module 1 API with uvicorn."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.panel import Panel
+
+from course.console import console, fail
+from course.model_cli import model_dir_from_env, train_and_save
+from course.paths import APP_FACTORY, REPO_ROOT, module1_app_dir
+
+
+def ensure_model(model_dir: Path) -> None:
+    """Load the artifact; when it is missing or unusable, say why and train a fresh one."""
+    from shared_model import ArtifactError, load_artifact
+
+    try:
+        load_artifact(model_dir)
+    except ArtifactError as exc:
+        console.print(f"[yellow]{exc}[/]\nTraining it now (a few seconds)…")
+        train_and_save(model_dir)
+
+
+def check_app(app_dir: Path) -> None:
+    """Import the app and build it once, turning a broken starter into one sentence."""
+    sys.path.insert(0, str(app_dir))
+    module_name, factory_name = APP_FACTORY.split(":")
+    where = app_dir.relative_to(REPO_ROOT) if app_dir.is_relative_to(REPO_ROOT) else app_dir
+    try:
+        module = importlib.import_module(module_name)
+        factory = getattr(module, factory_name, None)
+        if factory is None:
+            raise LookupError(f"{module_name} defines no {factory_name}()")
+        factory()
+    except Exception as exc:
+        fail(
+            f"The API in {where} cannot start: {type(exc).__name__}: {exc}. Fix it (the module 1 "
+            f"lessons say what {APP_FACTORY} must provide), then run `course serve` again."
+        )
+        raise typer.Exit(1) from None
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0 = all)."),
+    port: int = typer.Option(8000, help="TCP port to listen on."),
+    workers: int = typer.Option(1, min=1, help="Server processes (each loads the model)."),
+    reload: bool = typer.Option(False, help="Restart on code changes (development only)."),
+    solution: bool = typer.Option(
+        None,
+        "--solution/--student",
+        help="Serve the reference solution or your module1_api [default: solution when present].",
+        show_default=False,
+    ),
+) -> None:
+    """Serve the penguin API (trains the model first when no valid artifact exists)."""
+    model_dir = model_dir_from_env()
+    os.environ["MODEL_DIR"] = str(model_dir)  # the workers read the same setting
+    app_dir = module1_app_dir(solution=solution)
+    if not (app_dir / "penguin_api").is_dir():
+        fail(f"There is no penguin_api package in {app_dir}; run this from a course checkout.")
+        raise typer.Exit(1)
+    ensure_model(model_dir)
+    check_app(app_dir)
+    _announce(host, port, app_dir)
+    import uvicorn
+
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        app_dir=str(app_dir),
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        reload_dirs=[str(app_dir)] if reload else None,
+        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+    )
+
+
+def _announce(host: str, port: int, app_dir: Path) -> None:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown}:{port}"
+    keys = os.environ.get("API_KEYS") or os.environ.get("API_KEYS_FILE")
+    env = os.environ.get("APP_ENV", "development")
+    lines = [
+        f"API        {base}",
+        f"docs       {base}/docs",
+        f"readiness  {base}/ready",
+        f"serving    {app_dir}",
+    ]
+    if keys:
+        console.print(Panel("\n".join(lines), title=f"Penguin API ({env})", border_style="green"))
+        return
+    lines.append(
+        "\n[bold]DEVELOPMENT MODE: no API keys are set, so anyone who can reach this port can "
+        "call /predict.[/] Set API_KEYS (or API_KEYS_FILE) to require an X-API-Key header; "
+        "APP_ENV=production refuses to start without them."
+    )
+    console.print(Panel("\n".join(lines), title="Penguin API (open access)", border_style="red"))

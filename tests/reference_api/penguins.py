@@ -1,0 +1,47 @@
+"""Real rows of the data set, as the JSON a client would send."""
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from shared_model import SCHEMA
+from shared_model.data import load_penguins
+
+
+def as_request(row: pd.Series) -> dict[str, Any]:
+    return {
+        name: (None if pd.isna(row[name]) else row[name]) if name == "sex" else row[name]
+        for name in SCHEMA.names
+    }
+
+
+def complete_rows() -> pd.DataFrame:
+    return load_penguins().dropna()
+
+
+def first_of_each_species() -> list[tuple[str, dict[str, Any]]]:
+    frame = complete_rows()
+    return [
+        (species, as_request(frame[frame.species == species].iloc[0])) for species in SCHEMA.classes
+    ]
+
+
+def expected_predictions(model: Any, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the API must answer, computed from the model itself (never copied from output).
+
+    Scored as one batch, like the API does: BLAS may round the last bit differently for a
+    batch of 50 than for 50 batches of one.
+    """
+    return [
+        {
+            "species": model.classes[int(np.argmax(p))],
+            "probabilities": dict(zip(model.classes, p.tolist(), strict=True)),
+        }
+        for p in model.predict_proba(requests)
+    ]
+
+
+def expected_prediction(model: Any, request: dict[str, Any]) -> dict[str, Any]:
+    (prediction,) = expected_predictions(model, [request])
+    return prediction

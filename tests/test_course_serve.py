@@ -1,0 +1,112 @@
+"""`course serve` as a user runs it: a real uvicorn process on a free port, over real HTTP."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.reference_api.penguins import first_of_each_species
+
+COURSE = Path(sys.executable).with_name("course")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(base: str, process: subprocess.Popen[str], deadline_s: float = 60) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"course serve exited early:\n{process.stdout.read()}")
+        try:
+            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"course serve was not ready within {deadline_s} s")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """Serve with an empty MODEL_DIR, so the first-run training path runs too."""
+    port = free_port()
+    env = {**os.environ, "MODEL_DIR": str(tmp_path_factory.mktemp("serve") / "model")}
+    env.pop("API_KEYS", None)
+    process = subprocess.Popen(
+        [str(COURSE), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, process)
+        yield base, env["MODEL_DIR"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.parametrize(("species", "penguin"), first_of_each_species())
+def test_a_real_penguin_over_http(served, species, penguin):
+    base, _ = served
+    response = httpx.post(f"{base}/predict", json=penguin, timeout=5)
+    assert response.status_code == 200
+    assert response.json()["species"] == species
+
+
+def test_probes_and_docs_over_http(served):
+    base, model_dir = served
+    assert httpx.get(f"{base}/health").json() == {"status": "ok"}
+    assert httpx.get(f"{base}/ready").json() == {"status": "ready", "model_version": "1.0.0"}
+    assert "swagger-ui" in httpx.get(f"{base}/docs").text
+    assert (Path(model_dir) / "metadata.json").is_file()  # trained on first run
+
+
+def test_serve_announces_development_mode_and_stops_cleanly(tmp_path: Path, model_dir: Path):
+    port = free_port()
+    env = {**os.environ, "MODEL_DIR": str(model_dir)}
+    env.pop("API_KEYS", None)
+    process = subprocess.Popen(
+        [str(COURSE), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    wait_ready(f"http://127.0.0.1:{port}", process)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert "DEVELOPMENT MODE" in output
+    assert f"http://127.0.0.1:{port}/docs" in output
+
+
+def test_production_without_keys_refuses_to_start(model_dir: Path):
+    env = {**os.environ, "MODEL_DIR": str(model_dir), "APP_ENV": "production"}
+    env.pop("API_KEYS", None)
+    result = subprocess.run(
+        [str(COURSE), "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "APP_ENV=production needs API keys" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

@@ -10,7 +10,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from course.console import console, fail
+from course.console import console, err_console, fail
 
 if TYPE_CHECKING:
     from shared_model import LoadedModel
@@ -28,7 +28,7 @@ def train_and_save(out_dir: Path, seed: int = DEFAULT_SEED) -> LoadedModel:
     from shared_model import load_artifact, save_artifact, train
 
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console
     ) as progress:
         step = progress.add_task("Training the penguin classifier (fixed seed)…", total=2)
         model = train(seed=seed)
@@ -36,6 +36,18 @@ def train_and_save(out_dir: Path, seed: int = DEFAULT_SEED) -> LoadedModel:
         save_artifact(model, out_dir)
         progress.update(step, advance=1, description="Model trained and saved")
     return load_artifact(out_dir)
+
+
+def ensure_model(model_dir: Path) -> None:
+    """Load the artifact; when it is missing or unusable, say why and train a fresh one."""
+    from shared_model import ArtifactError, load_artifact
+
+    try:
+        load_artifact(model_dir)
+    except ArtifactError as exc:
+        # stderr: `course grade --format json` keeps a clean stdout.
+        err_console.print(f"[yellow]{exc}[/]\nTraining it now (a few seconds)…")
+        train_and_save(model_dir)
 
 
 def print_summary(model: LoadedModel, model_dir: Path) -> None:

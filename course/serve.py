@@ -11,19 +11,8 @@ import typer
 from rich.panel import Panel
 
 from course.console import console, fail
-from course.model_cli import model_dir_from_env, train_and_save
+from course.model_cli import ensure_model, model_dir_from_env
 from course.paths import APP_FACTORY, REPO_ROOT, module1_app_dir
-
-
-def ensure_model(model_dir: Path) -> None:
-    """Load the artifact; when it is missing or unusable, say why and train a fresh one."""
-    from shared_model import ArtifactError, load_artifact
-
-    try:
-        load_artifact(model_dir)
-    except ArtifactError as exc:
-        console.print(f"[yellow]{exc}[/]\nTraining it now (a few seconds)…")
-        train_and_save(model_dir)
 
 
 def check_app(app_dir: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,3 +49,22 @@ def load_penguins(schema: FeatureSchema = SCHEMA) -> pd.DataFrame:
     frame = model_frame(frame, schema)
     frame[schema.target.name] = frame[schema.target.name].astype(object)
     return frame
+
+
+def as_request(row: pd.Series, schema: FeatureSchema = SCHEMA) -> dict[str, Any]:
+    """One row as the JSON body a client sends: plain Python values, ``None`` when missing."""
+    return {name: (None if pd.isna(row[name]) else _plain(row[name])) for name in schema.names}
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def first_of_each_species(schema: FeatureSchema = SCHEMA) -> list[tuple[str, dict[str, Any]]]:
+    """The first complete row of each species: real penguins for examples, tests and checks."""
+    frame = load_penguins(schema).dropna()
+    target = schema.target.name
+    return [
+        (species, as_request(frame[frame[target] == species].iloc[0], schema))
+        for species in schema.classes
+    ]

@@ -1,30 +1,23 @@
-"""Real rows of the data set, as the JSON a client would send."""
+"""Real rows of the data set, as the JSON a client would send, and what the model says."""
 
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from shared_model import SCHEMA
-from shared_model.data import load_penguins
+from shared_model.data import as_request, first_of_each_species, load_penguins
 
-
-def as_request(row: pd.Series) -> dict[str, Any]:
-    return {
-        name: (None if pd.isna(row[name]) else row[name]) if name == "sex" else row[name]
-        for name in SCHEMA.names
-    }
+__all__ = [
+    "as_request",
+    "complete_rows",
+    "expected_prediction",
+    "expected_predictions",
+    "first_of_each_species",
+]
 
 
 def complete_rows() -> pd.DataFrame:
     return load_penguins().dropna()
-
-
-def first_of_each_species() -> list[tuple[str, dict[str, Any]]]:
-    frame = complete_rows()
-    return [
-        (species, as_request(frame[frame.species == species].iloc[0])) for species in SCHEMA.classes
-    ]
 
 
 def expected_predictions(model: Any, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -50,9 +50,16 @@ def build_router(models: ApiModels, settings: Settings) -> APIRouter:
 
     @router.get("/health", tags=["probes"], summary="Liveness: the process answers")
     async def health() -> Health:
+        # BEGIN STARTER
+        # # TODO (exercise 2): answer 200 with {"status": "ok"} -- the `Health` model.
+        # # A liveness probe must not touch the model: why? (see the lesson on probes)
+        # raise NotImplementedError("GET /health is not written yet (exercise 2)")
+        # END STARTER
+        # BEGIN SOLUTION
         # Never touches the model: a liveness probe that fails on a slow dependency gets a
         # healthy pod restarted.
         return Health()
+        # END SOLUTION
 
     @router.get(
         "/ready",
@@ -61,7 +68,15 @@ def build_router(models: ApiModels, settings: Settings) -> APIRouter:
         responses={503: {"description": "The model is not loaded yet"}},
     )
     async def ready(model: Model) -> Ready:
+        # BEGIN STARTER
+        # # TODO (exercise 2): answer 200 with {"status": "ready", "model_version": ...}.
+        # # `model` comes from the `get_model` dependency, which already answers 503 while
+        # # no model is loaded.
+        # raise NotImplementedError("GET /ready is not written yet (exercise 2)")
+        # END STARTER
+        # BEGIN SOLUTION
         return Ready(model_version=model.version)
+        # END SOLUTION
 
     @router.get("/model", tags=["model"], summary="Metadata of the model being served")
     async def model_info(model: Model) -> ModelInfo:
@@ -81,8 +96,15 @@ def build_router(models: ApiModels, settings: Settings) -> APIRouter:
     ) -> dict[str, Any]:
         # A plain `def`: scikit-learn blocks, so FastAPI runs this in its thread pool and the
         # event loop stays free for /health.
+        # BEGIN STARTER
+        # # TODO (exercise 4): score `penguin` with `_predictions(model, [penguin])` and answer
+        # # its species and probabilities plus "model_version" (see PredictResponse in /docs).
+        # raise NotImplementedError("POST /predict is not written yet (exercise 4)")
+        # END STARTER
+        # BEGIN SOLUTION
         (result,) = _predictions(model, [penguin])
         return {**result, "model_version": model.version}
+        # END SOLUTION
 
     @router.post(
         "/predict/batch",

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from shared_model import SCHEMA, FeatureSchema
-from shared_model.data import load_penguins
+from shared_model.data import first_of_each_species
 from shared_model.schema import NumericFeature
 
 
@@ -46,15 +46,10 @@ def _field(feature: Any) -> tuple[Any, Any]:
 
 def real_examples(schema: FeatureSchema = SCHEMA) -> dict[str, dict[str, Any]]:
     """One complete row of each species from the data set, as OpenAPI examples."""
-    frame = load_penguins(schema).dropna()
-    examples = {}
-    for species in schema.classes:
-        row = frame[frame[schema.target.name] == species].iloc[0]
-        examples[species.lower()] = {
-            "summary": f"A real {species} penguin (row {row.name} of the data set)",
-            "value": {name: row[name] for name in schema.names},
-        }
-    return examples
+    return {
+        species.lower(): {"summary": f"A real {species} penguin from the data set", "value": row}
+        for species, row in first_of_each_species(schema)
+    }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,44 @@
+"""Probes for the tools a check may need. A missing tool makes a check "not run", with the fix."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import cache
+
+
+def _quiet(args: list[str], timeout: float = 10) -> bool:
+    try:
+        return subprocess.run(args, capture_output=True, timeout=timeout).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@cache
+def missing_need(need: str) -> str | None:
+    """None when ``need`` is available, else one sentence: what is missing and how to get it."""
+    if need == "docker":
+        if shutil.which("docker") is None:
+            return (
+                "needs Docker, and there is no `docker` command: install Docker, then grade again"
+            )
+        if not _quiet(["docker", "info"]):
+            return (
+                "needs a running Docker engine, and `docker info` cannot reach one: start Docker "
+                "(or run `make docker-setup`), then grade again"
+            )
+        return None
+    if need == "kubectl":
+        if shutil.which("kubectl") is None:
+            return "needs kubectl, and it is not installed: install kubectl, then grade again"
+        return None
+    if need == "cluster":
+        if shutil.which("kubectl") is None:
+            return "needs a Kubernetes cluster, and kubectl is not installed to reach one"
+        if not _quiet(["kubectl", "cluster-info", "--request-timeout=5s"], timeout=15):
+            return (
+                "needs a Kubernetes cluster, and `kubectl cluster-info` cannot reach one: start a "
+                "local cluster (kind or minikube) and select its context, then grade again"
+            )
+        return None
+    return f"needs {need!r}, which this grader does not know how to look for"

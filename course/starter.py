@@ -1,0 +1,125 @@
+"""Starter code is generated from the solution, so the two cannot drift.
+
+In a solution file, a block between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` is removed
+from the starter, and a block between ``# BEGIN STARTER`` and ``# END STARTER`` (commented out
+in the solution, so the solution stays valid Python) is uncommented into it. A file whose first
+line is ``# SOLUTION ONLY`` is left out of the starter. ``course starter check`` (run by
+``make test``) fails when the committed starter differs from what the solution generates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.paths import REPO_ROOT
+
+MARKER = re.compile(r"^(?P<indent>\s*)# (?P<edge>BEGIN|END) (?P<kind>SOLUTION|STARTER)\s*$")
+SOLUTION_ONLY = "# SOLUTION ONLY"
+
+
+class MarkerError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StarterSource:
+    """A folder of the solution whose starter version students get."""
+
+    solution: Path
+    starter: Path
+
+
+# Which solution folders become starters (relative to the repository root).
+SOURCES: tuple[tuple[str, str], ...] = (
+    ("solutions/module1_api/penguin_api", "module1_api/penguin_api"),
+)
+
+
+def sources(root: Path = REPO_ROOT) -> list[StarterSource]:
+    return [StarterSource(root / sol, root / start) for sol, start in SOURCES]
+
+
+def render(text: str, name: str = "<text>") -> str | None:
+    """The starter version of one solution file, or None when it is solution-only."""
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].strip() == SOLUTION_ONLY:
+        return None
+    out: list[str] = []
+    block: str | None = None
+    for number, line in enumerate(lines, start=1):
+        match = MARKER.match(line.rstrip("\n"))
+        if match:
+            kind, edge = match["kind"], match["edge"]
+            if edge == "BEGIN":
+                if block is not None:
+                    raise MarkerError(f"{name}:{number}: BEGIN {kind} inside a {block} block")
+                block = kind
+            else:
+                if block != kind:
+                    raise MarkerError(f"{name}:{number}: END {kind} without BEGIN {kind}")
+                block = None
+            continue
+        if block == "SOLUTION":
+            continue
+        if block == "STARTER":
+            out.append(_uncomment(line, name, number))
+            continue
+        out.append(line)
+    if block is not None:
+        raise MarkerError(f"{name}: BEGIN {block} is never closed with END {block}")
+    return "".join(out)
+
+
+def _uncomment(line: str, name: str, number: int) -> str:
+    stripped = line.lstrip()
+    indent = line[: len(line) - len(stripped)]
+    if stripped.startswith("# "):
+        return indent + stripped[2:]
+    if stripped.rstrip("\n") == "#":
+        return "\n"
+    raise MarkerError(f"{name}:{number}: a STARTER line must be commented out with '# '")
+
+
+def expected_files(source: StarterSource) -> dict[Path, str]:
+    """Starter path -> content, for every file of the solution folder."""
+    files: dict[Path, str] = {}
+    for path in sorted(source.solution.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        rendered = render(path.read_text(), str(path))
+        if rendered is not None:
+            files[source.starter / path.relative_to(source.solution)] = rendered
+    return files
+
+
+def build(root: Path = REPO_ROOT) -> list[Path]:
+    """Write every starter; returns the files written."""
+    written = []
+    for source in sources(root):
+        for path, content in expected_files(source).items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_text() != content:
+                path.write_text(content)
+                written.append(path)
+    return written
+
+
+def drift(root: Path = REPO_ROOT) -> list[str]:
+    """Sentences describing every way the committed starters differ from the solutions."""
+    problems = []
+    for source in sources(root):
+        expected = expected_files(source)
+        actual = {
+            p for p in source.starter.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        }
+        for path, content in expected.items():
+            rel = path.relative_to(root)
+            if not path.exists():
+                problems.append(f"{rel} is missing")
+            elif path.read_text() != content:
+                problems.append(f"{rel} differs from what its solution generates")
+        for path in sorted(actual - set(expected)):
+            problems.append(f"{path.relative_to(root)} has no solution file it comes from")
+    return problems

@@ -48,9 +48,10 @@ format: $(STAMP) ## Format the code (ruff)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) lint ## Run every check: lint, the docs build and the test suite
+test: $(STAMP) lint ## Run every check: lint, the docs build, the tests, and (instructors) the self-test
 	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site-check
 	$(BIN)/pytest
+	@if [ -d solutions ]; then $(BIN)/course starter check && $(BIN)/course selftest; fi
 
 docs: $(STAMP) ## Serve the course website on http://127.0.0.1:8001 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001

@@ -2,7 +2,9 @@
 
 import typer
 
-from course.grade_cli import grade_command
+from course.doctor_cli import doctor_command
+from course.grade_cli import grade_all_command, grade_command
+from course.instructor_cli import release_command, selftest_command, starter_app
 from course.model_cli import model_app
 from course.serve import serve
 
@@ -14,4 +16,10 @@ app = typer.Typer(
 )
 app.command("serve")(serve)
 app.command("grade")(grade_command)
+app.command("doctor")(doctor_command)
 app.add_typer(model_app, name="model")
+# Instructors
+app.command("grade-all")(grade_all_command)
+app.command("release")(release_command)
+app.command("selftest")(selftest_command)
+app.add_typer(starter_app, name="starter")

@@ -97,3 +97,51 @@ def grade_command(
     else:
         print(render(report, fmt, verbose), end="")
     raise typer.Exit(exit_code(report, min_score))
+
+
+def grade_all_command(
+    module: str = typer.Argument(..., help="Module number or folder: 1 or module1_api."),
+    directory: Path = typer.Argument(  # noqa: B008
+        ..., help="One folder per student, each a copy of the student's repository."
+    ),
+    out: Path = typer.Option(..., "--out", help="Folder for the CSVs and JSON reports."),  # noqa: B008
+    jobs: int = typer.Option(2, "--jobs", min=1, help="Submissions graded at once."),
+    wall_clock: float = typer.Option(
+        600.0, "--wall-clock", help="Seconds one submission may take in all."
+    ),
+    timeout_scale: float = typer.Option(
+        1.0, "--timeout-scale", help="Multiply every check's time limit (slow machines: 2)."
+    ),
+) -> None:
+    """Grade every submission in DIRECTORY, each isolated; write grades_wide.csv and more."""
+    from course.grading.bulk import grade_all
+
+    chosen = module_or_exit(module)
+    if not directory.is_dir():
+        fail(f"{directory} is not a folder; give the folder that holds one folder per student.")
+        raise typer.Exit(EXIT_GRADER)
+    model_dir = model_dir_from_env()
+    ensure_model(model_dir)
+    reports = grade_all(
+        chosen,
+        directory,
+        out,
+        jobs=jobs,
+        wall_clock_s=wall_clock,
+        env={"MODEL_DIR": str(model_dir)},
+        timeout_scale=timeout_scale,
+    )
+    from rich.table import Table
+
+    overview = Table(title=f"{chosen.folder}: {len(reports)} submissions")
+    for column in ("student", "score", "passed", "failed", "blocked", "not run", "error", "time"):
+        overview.add_column(column, justify="left" if column == "student" else "right")
+    for name, report in reports.items():
+        overview.add_row(
+            name,
+            f"{report.score}/{report.max_score}",
+            *(str(report.count(o)) for o in Outcome),
+            f"{report.duration_s:.0f} s",
+        )
+    console.print(overview)
+    console.print(f"Wrote {out}/grades_wide.csv, {out}/grades_long.csv and {out}/json/")

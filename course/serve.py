@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from course.model_cli import ensure_model, model_dir_from_env
 from course.paths import APP_FACTORY, REPO_ROOT, module1_app_dir
 
 
-def check_app(app_dir: Path) -> None:
+def check_app(app_dir: Path, probe: bool) -> None:
     """Import the app and build it once, turning a broken starter into one sentence."""
     sys.path.insert(0, str(app_dir))
     module_name, factory_name = APP_FACTORY.split(":")
@@ -25,13 +26,58 @@ def check_app(app_dir: Path) -> None:
         factory = getattr(module, factory_name, None)
         if factory is None:
             raise LookupError(f"{module_name} defines no {factory_name}()")
-        factory()
+        app = factory()
     except Exception as exc:
         fail(
             f"The API in {where} cannot start: {type(exc).__name__}: {exc}. Fix it (the module 1 "
             f"lessons say what {APP_FACTORY} must provide), then run `course serve` again."
         )
         raise typer.Exit(1) from None
+    if probe:
+        missing = unwritten_endpoints(app)
+        if missing:
+            console.print(
+                Panel(
+                    "\n".join(missing)
+                    + "\n\nThe server starts anyway; these endpoints answer 500 until you write "
+                    "them. `course grade 1` gives a hint for each.",
+                    title=f"Your API in {where} is not finished",
+                    border_style="yellow",
+                )
+            )
+
+
+# One real request per endpoint of the first exercises, to find the ones still raising
+# NotImplementedError in a student's starter.
+PROBES = (
+    ("GET", "/health", None),
+    ("GET", "/ready", None),
+    ("POST", "/predict", "penguin"),
+)
+
+
+def unwritten_endpoints(app: object) -> list[str]:
+    from fastapi.testclient import TestClient
+
+    from shared_model.data import first_of_each_species
+
+    _, penguin = first_of_each_species()[0]
+    missing = []
+    # The app logs each unhandled error with its traceback: expected here, so keep it quiet.
+    app_logger = logging.getLogger("penguin_api")
+    app_logger.disabled = True
+    try:
+        with TestClient(app) as client:  # type: ignore[arg-type]
+            for method, path, body in PROBES:
+                try:
+                    client.request(method, path, json=penguin if body else None)
+                except NotImplementedError as exc:
+                    missing.append(str(exc) or f"{method} {path} is not written yet")
+    except Exception as exc:  # the lifespan itself fails: uvicorn will say so in full
+        missing.append(f"the app's lifespan fails: {type(exc).__name__}: {exc}")
+    finally:
+        app_logger.disabled = False
+    return missing
 
 
 def serve(
@@ -54,7 +100,8 @@ def serve(
         fail(f"There is no penguin_api package in {app_dir}; run this from a course checkout.")
         raise typer.Exit(1)
     ensure_model(model_dir)
-    check_app(app_dir)
+    # The reference solution is complete; a student's module 1 may not be yet.
+    check_app(app_dir, probe=app_dir != module1_app_dir(solution=True))
     _announce(host, port, app_dir)
     import uvicorn
 

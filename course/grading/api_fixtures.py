@@ -11,13 +11,17 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from fastapi.testclient import TestClient
 
+from course.grading.limits import scaled
 from course.grading.live import APP_FACTORY, ServerDidNotStartError, serve_app
 from course.grading.spec import CheckFailure
+
+if TYPE_CHECKING:
+    # Imported where used: checks that never touch the app should not pay for FastAPI.
+    from fastapi.testclient import TestClient
 
 
 @pytest.fixture(scope="session")
@@ -35,12 +39,13 @@ def import_in_subprocess(graded_dir: Path, timeout_s: float) -> None:
     fails this one check with a clear message instead of taking the grader down with it.
     """
     module, factory = APP_FACTORY.split(":")
+    timeout_s = scaled(timeout_s)
     code = f"import {module} as m; assert callable(getattr(m, {factory!r}, None)), 'no {factory}'"
     try:
         result = subprocess.run(
             [sys.executable, "-c", code],
             cwd=graded_dir,
-            env={**os.environ, "PYTHONPATH": str(graded_dir)},
+            env=os.environ.copy(),
             capture_output=True,
             timeout=timeout_s,
         )
@@ -62,6 +67,7 @@ def import_in_subprocess(graded_dir: Path, timeout_s: float) -> None:
 @pytest.fixture(scope="session")
 def app_client(graded_dir: Path) -> Iterator[TestClient]:
     """The graded app with its lifespan run (model loaded), in this process."""
+    from fastapi.testclient import TestClient
     from penguin_api.main import create_app
 
     with TestClient(create_app()) as client:
@@ -71,6 +77,7 @@ def app_client(graded_dir: Path) -> Iterator[TestClient]:
 @pytest.fixture
 def unstarted_client(graded_dir: Path) -> TestClient:
     """The graded app *without* its lifespan: no model has been loaded."""
+    from fastapi.testclient import TestClient
     from penguin_api.main import create_app
 
     return TestClient(create_app())
@@ -80,7 +87,7 @@ def unstarted_client(graded_dir: Path) -> TestClient:
 def live_url(graded_dir: Path) -> Iterator[str]:
     """The graded app served by uvicorn in its own process, on a free port."""
     try:
-        with serve_app(graded_dir, env={"PYTHONPATH": str(graded_dir)}) as (url, _):
+        with serve_app(graded_dir, deadline_s=scaled(30.0)) as (url, _):
             yield url
     except ServerDidNotStartError as exc:
         raise CheckFailure(

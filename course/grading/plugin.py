@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from course.grading.limits import scaled
 from course.grading.needs import missing_need
 from course.grading.results import CheckResult, Outcome
 from course.grading.spec import CheckFailure, CheckSpec
@@ -175,7 +176,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     state.emit({"event": "start", "id": spec.id})
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, spec.timeout)
+    signal.setitimer(signal.ITIMER_REAL, scaled(spec.timeout))
     try:
         return (yield)
     finally:
@@ -246,8 +247,8 @@ def _classify(
         return _result(
             spec,
             Outcome.FAILED,
-            f"took longer than its {spec.timeout:g} s time limit (an endless loop, or a server "
-            "that never answers?)",
+            f"took longer than its {scaled(spec.timeout):g} s time limit (an endless "
+            "loop, or a server that never answers?)",
             detail=detail,
         )
     if isinstance(exc, CheckFailure):

@@ -53,6 +53,7 @@ def grade(
     env: dict[str, str] | None = None,
     preexec: object = None,
     root: Path = REPO_ROOT,
+    timeout_scale: float = 1.0,
 ) -> GradeReport:
     dirs = check_dirs(module, include_hidden, root)
     if not dirs:
@@ -90,8 +91,10 @@ def grade(
         child_env = {
             **os.environ,
             **(env or {}),
-            # The graded folder first: `import penguin_api` is the target's, nobody else's.
-            "PYTHONPATH": str(target.module_dir),
+            # The graded folder first: `import penguin_api` is the target's, nobody else's; then
+            # this copy of the course, so the checks run with the tooling that collected them.
+            "PYTHONPATH": os.pathsep.join([str(target.module_dir), str(root)]),
+            "COURSE_TIMEOUT_SCALE": str(timeout_scale),
             # Don't litter a student's folder (or a read-only submission) with bytecode.
             "PYTHONDONTWRITEBYTECODE": "1",
         }

@@ -2,39 +2,26 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from course.grading.live import ServerDidNotStartError, free_port, wait_until_ready
 from tests.reference_api.penguins import first_of_each_species
 
 COURSE = Path(sys.executable).with_name("course")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_ready(base: str, process: subprocess.Popen[str], deadline_s: float = 60) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"course serve exited early:\n{process.stdout.read()}")
-        try:
-            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"course serve was not ready within {deadline_s} s")
+def wait_ready(base: str, process: subprocess.Popen[str]) -> None:
+    try:
+        wait_until_ready(base, process, deadline_s=60)  # type: ignore[arg-type]
+    except ServerDidNotStartError as exc:
+        output = process.stdout.read() if process.stdout and process.poll() is not None else ""
+        raise AssertionError(f"course serve did not become ready: {exc}\n{output}") from None
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,65 @@
+"""Starter generation from solution markers."""
+
+import pytest
+
+from course.starter import MarkerError, drift, render
+
+SOLUTION = """\
+def health():
+    # BEGIN STARTER
+    # # TODO: answer {"status": "ok"}
+    # raise NotImplementedError("health")
+    # END STARTER
+    # BEGIN SOLUTION
+    return {"status": "ok"}
+    # END SOLUTION
+"""
+
+
+def test_markers_become_the_starter():
+    assert render(SOLUTION) == (
+        "def health():\n"
+        '    # TODO: answer {"status": "ok"}\n'
+        '    raise NotImplementedError("health")\n'
+    )
+
+
+def test_the_solution_is_valid_python_and_the_starter_too():
+    compile(SOLUTION, "solution", "exec")
+    compile(render(SOLUTION), "starter", "exec")
+
+
+def test_solution_only_files_are_left_out():
+    assert render("# SOLUTION ONLY\nx = 1\n") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("# BEGIN SOLUTION\nx = 1\n", "never closed"),
+        ("# END SOLUTION\n", "END SOLUTION without BEGIN SOLUTION"),
+        ("# BEGIN SOLUTION\n# BEGIN STARTER\n", "BEGIN STARTER inside a SOLUTION block"),
+        ("# BEGIN STARTER\nx = 1\n# END STARTER\n", "must be commented out"),
+    ],
+)
+def test_bad_markers_are_refused_with_the_line(text, message):
+    with pytest.raises(MarkerError, match=message):
+        render(text, "f.py")
+
+
+def test_committed_starters_are_in_sync():
+    assert drift() == []
+
+
+def test_drift_is_detected(tmp_path):
+    solution = tmp_path / "solutions" / "module1_api" / "penguin_api"
+    starter = tmp_path / "module1_api" / "penguin_api"
+    solution.mkdir(parents=True)
+    starter.mkdir(parents=True)
+    (solution / "routes.py").write_text(SOLUTION)
+    (starter / "routes.py").write_text("def health():\n    return 'edited by hand'\n")
+    (starter / "extra.py").write_text("")
+    assert drift(tmp_path) == [
+        "module1_api/penguin_api/routes.py differs from what its solution generates",
+        "module1_api/penguin_api/extra.py has no solution file it comes from",
+    ]

@@ -14,10 +14,13 @@ import os
 import pwd
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -49,13 +52,54 @@ def submissions(directory: Path) -> list[Submission]:
     ]
 
 
-def _sandbox_user() -> pwd.struct_passwd | None:
+@cache
+def sandbox_user() -> pwd.struct_passwd | None:
+    """The unprivileged user submissions run as, when we are root and that user can work.
+
+    Returns None when we are not root (the limits below then apply to our own user), and also
+    when the sandbox user cannot run this Python or read the course (say, a Python installed
+    under /root): grading then runs as root with a warning, since it cannot drop privileges.
+    """
     if os.geteuid() != 0:
         return None
     try:
-        return pwd.getpwnam(SANDBOX_USER)
+        user = pwd.getpwnam(SANDBOX_USER)
     except KeyError:
+        _warn(f"there is no user {SANDBOX_USER!r} to run submissions as")
         return None
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", "import course.grading.plugin, shared_model"],
+            capture_output=True,
+            preexec_fn=_drop(user),
+            cwd="/",
+            env={**os.environ, "HOME": "/"},
+            timeout=60,
+        )
+        why = probe.stderr.decode(errors="replace").strip()[-200:]
+    except OSError as exc:
+        probe, why = None, str(exc)
+    if probe is None or probe.returncode != 0:
+        _warn(f"user {SANDBOX_USER!r} cannot run {sys.executable} or read the course ({why})")
+        return None
+    return user
+
+
+def _warn(why: str) -> None:
+    err_console.print(
+        f"[yellow]warning:[/] grading as root without dropping privileges: {why}. Process-count "
+        "limits do not apply to root; grade as an ordinary user, or install the course with a "
+        "Python that every user can run (e.g. make install PYTHON=/usr/bin/python3)."
+    )
+
+
+def _drop(user: pwd.struct_passwd) -> Callable[[], None]:
+    def apply() -> None:
+        os.setgroups([])
+        os.setgid(user.pw_gid)
+        os.setuid(user.pw_uid)
+
+    return apply
 
 
 def _limits(user: pwd.struct_passwd | None) -> Callable[[], None]:
@@ -65,9 +109,7 @@ def _limits(user: pwd.struct_passwd | None) -> Callable[[], None]:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if user is not None:
             resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
-            os.setgroups([])
-            os.setgid(user.pw_gid)
-            os.setuid(user.pw_uid)
+            _drop(user)()
 
     return apply
 
@@ -85,7 +127,7 @@ def grade_one(
     env: dict[str, str],
     timeout_scale: float,
 ) -> GradeReport:
-    user = _sandbox_user()
+    user = sandbox_user()
     with tempfile.TemporaryDirectory(prefix=f"course-{submission.name}-") as tmp:
         source = submission.path / module.folder
         copy = Path(tmp) / module.folder

@@ -169,13 +169,43 @@ def _pending(spec: CheckSpec) -> CheckResult:
 # --- running: blocking, missing tools, time limits -----------------------------------------
 
 
+# Seconds a check gets to clean up after its time limit before the process gives up on it.
+CLEANUP_GRACE_S = 10.0
+
+
+class _Clock:
+    """The time limit of the running check, and what to do if it cannot even be stopped."""
+
+    def __init__(self, state: _State, spec: CheckSpec) -> None:
+        self.state = state
+        self.spec = spec
+        self.expired = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if not self.expired:
+            self.expired = True
+            signal.setitimer(signal.ITIMER_REAL, scaled(CLEANUP_GRACE_S))
+            raise CheckTimeoutError
+        # Still here after the grace period: its cleanup hangs too (say, a thread stuck in the
+        # student's lifespan). Record the failure and end the run; the parent reports the rest.
+        result = _result(self.spec, Outcome.FAILED, _timeout_message(self.spec))
+        self.state.emit({"event": "result", "result": result.to_dict()})
+        self.state.emit(
+            {
+                "event": "abort",
+                "why": f"check {self.spec.id!r} could not be stopped after its time limit",
+            }
+        )
+        os._exit(124)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
     state = item.config.stash[_STATE]
     spec = item.stash[SPEC_KEY]
     state.emit({"event": "start", "id": spec.id})
     started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    previous = signal.signal(signal.SIGALRM, _Clock(state, spec))
     signal.setitimer(signal.ITIMER_REAL, scaled(spec.timeout))
     try:
         return (yield)
@@ -188,8 +218,11 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         state.emit({"event": "result", "result": result.to_dict()})
 
 
-def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise CheckTimeoutError
+def _timeout_message(spec: CheckSpec) -> str:
+    return (
+        f"took longer than its {scaled(spec.timeout):g} s time limit (an endless loop, or a "
+        "server that never answers?)"
+    )
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -244,13 +277,7 @@ def _classify(
 ) -> CheckResult:
     exc = excinfo.value
     if isinstance(exc, CheckTimeoutError):
-        return _result(
-            spec,
-            Outcome.FAILED,
-            f"took longer than its {scaled(spec.timeout):g} s time limit (an endless "
-            "loop, or a server that never answers?)",
-            detail=detail,
-        )
+        return _result(spec, Outcome.FAILED, _timeout_message(spec), detail=detail)
     if isinstance(exc, CheckFailure):
         return _result(
             spec,

@@ -120,7 +120,7 @@ def grade(
                 # Whatever the checks started (servers, forks) dies with the run.
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
-        results, plan_seen = _read_events(events, note or _ended_early(process.returncode))
+        results, plan_seen, note = _read_events(events, note or _ended_early(process.returncode))
         if not plan_seen:
             with output.open("rb") as f:
                 text = f.read(OUTPUT_LIMIT).decode(errors="replace")
@@ -143,7 +143,7 @@ def _ended_early(returncode: int | None) -> str:
     return f"the grading process ended with exit code {returncode}"
 
 
-def _read_events(path: Path, note: str) -> tuple[list[CheckResult], bool]:
+def _read_events(path: Path, note: str) -> tuple[list[CheckResult], bool, str]:
     """Results in plan order; checks the run never finished get a result that says why."""
     plan: list[CheckResult] = []
     finished: dict[str, CheckResult] = {}
@@ -163,6 +163,8 @@ def _read_events(path: Path, note: str) -> tuple[list[CheckResult], bool]:
             result = CheckResult.from_dict(event["result"])
             finished[result.id] = result
             running = None
+        elif event["event"] == "abort":
+            note = f"grading stopped early: {event['why']}"
     results = []
     for pending in plan:
         if pending.id in finished:
@@ -178,7 +180,7 @@ def _read_events(path: Path, note: str) -> tuple[list[CheckResult], bool]:
             pending.outcome = Outcome.BLOCKED
             pending.message = f"not run: {note or 'the grading process ended early'}"
         results.append(pending)
-    return results, plan_seen
+    return results, plan_seen, note
 
 
 def _setup_message(output: str, returncode: int | None) -> str:

@@ -1,0 +1,109 @@
+"""The student edition: nothing instructor-only leaks, and grading works inside it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course.modules import resolve
+from course.paths import REPO_ROOT
+from course.release import leaks, student_mkdocs, write
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "penguins-course"
+    write(out, [resolve("1")])
+    return out
+
+
+def test_nothing_instructor_only_leaks(edition):
+    assert leaks(edition) == []
+    assert not (edition / "solutions").exists()
+    assert not (edition / "docs" / "instructors").exists()
+    assert not (edition / "tests" / "reference_api").exists()
+
+
+def test_only_released_modules_have_their_lab(edition):
+    assert (edition / "module1_api" / "checks").is_dir()
+    assert (edition / "module1_api" / "penguin_api" / "routes.py").is_file()
+    for later in ("module2_docker", "module3_k8s", "module4_cicd"):
+        assert sorted(p.name for p in (edition / later).iterdir()) == ["README.md"]
+
+
+def test_the_starter_not_the_solution_is_released(edition):
+    routes = (edition / "module1_api" / "penguin_api" / "routes.py").read_text()
+    assert 'raise NotImplementedError("GET /health is not written yet (exercise 2)")' in routes
+    assert "return Health()" not in routes
+
+
+def test_it_is_a_git_repository_with_one_commit(edition):
+    log = subprocess.run(
+        ["git", "log", "--oneline"], cwd=edition, capture_output=True, text=True, check=True
+    )
+    assert log.stdout.strip().endswith("Student edition")
+
+
+def test_a_planted_solution_is_caught(edition, tmp_path):
+    planted = tmp_path / "copy"
+    subprocess.run(["cp", "-r", str(edition), str(planted)], check=True)
+    solution = REPO_ROOT / "solutions" / "module1_api" / "penguin_api" / "routes.py"
+    (planted / "module1_api" / "penguin_api" / "routes.py").write_text(solution.read_text())
+    (planted / "solutions").mkdir()
+    (planted / "solutions" / "notes.md").write_text("answers")
+    found = leaks(planted)
+    assert "solutions/notes.md is instructor-only" in found
+    assert "module1_api/penguin_api/routes.py contains solution markers" in found
+    assert "module1_api/penguin_api/routes.py is a copy of a solution file" in found
+
+
+def test_instructor_navigation_is_removed():
+    text = (
+        "nav:\n  - Home: index.md\n"
+        "  # BEGIN INSTRUCTORS\n  - Instructors:\n      - instructors/index.md\n"
+        "  # END INSTRUCTORS\n"
+        "  - Licences: licences.md\n"
+    )
+    assert student_mkdocs(text) == "nav:\n  - Home: index.md\n  - Licences: licences.md\n"
+
+
+def test_the_edition_grades_its_own_starter(edition, model_dir):
+    env = {**os.environ, "PYTHONPATH": str(edition), "MODEL_DIR": str(model_dir)}
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from course.cli import app; app()",
+            "grade",
+            "1",
+            "--format",
+            "json",
+        ],
+        cwd=edition,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 1, run.stderr  # below full marks
+    report = json.loads(run.stdout)
+    assert report["path"] == str(edition / "module1_api")
+    assert report["counts"]["error"] == 0
+    assert 0 < report["score"] < report["max_score"]
+    assert "predict-whole-dataset" not in {r["id"] for r in report["results"]}
+
+
+def test_the_editions_own_tests_pass(edition, model_dir):
+    env = {**os.environ, "PYTHONPATH": str(edition), "MODEL_DIR": str(model_dir)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=edition,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]

@@ -129,7 +129,8 @@ def leaks(out: Path, root: Path = REPO_ROOT) -> list[str]:
             text = path.read_text()
         except (UnicodeDecodeError, OSError):
             continue
-        if any(MARKER.match(line) for line in text.splitlines()):
+        in_a_module = rel.startswith(tuple(f"{m.folder}/" for m in MODULES))
+        if in_a_module and any(MARKER.match(line) for line in text.splitlines()):
             found.append(f"{rel} contains solution markers")
         if text in solution_texts:
             found.append(f"{rel} is a copy of a solution file")

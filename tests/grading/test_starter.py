@@ -2,23 +2,17 @@
 
 import pytest
 
+from course.paths import REPO_ROOT
 from course.starter import MarkerError, drift, render
 
-SOLUTION = """\
-def health():
-    # BEGIN STARTER
-    # # TODO: answer {"status": "ok"}
-    # raise NotImplementedError("health")
-    # END STARTER
-    # BEGIN SOLUTION
-    return {"status": "ok"}
-    # END SOLUTION
-"""
+# The example the contributing guide shows.
+SOLUTION = (REPO_ROOT / "docs" / "examples" / "solution_markers.py").read_text()
 
 
 def test_markers_become_the_starter():
-    assert render(SOLUTION) == (
-        "def health():\n"
+    starter = render(SOLUTION)
+    assert starter.endswith(
+        "def health() -> dict[str, str]:\n"
         '    # TODO: answer {"status": "ok"}\n'
         '    raise NotImplementedError("health")\n'
     )

@@ -53,7 +53,7 @@ def test_health(app_client: TestClient):
     response = app_client.get("/health")
     expect_equal(response.status_code, 200, "The status code of GET /health")
     expect_equal(response.json(), {"status": "ok"}, "The body of GET /health")
-# --8<-- [end:health-check]
+    # --8<-- [end:health-check]
 
 
 @check(

@@ -140,6 +140,12 @@ def grade_one(
             os.chmod(tmp, 0o755)
             _chown_tree(copy, user)
             _chown_tree(home, user)
+            if "MODEL_DIR" in env:
+                # A copy the sandbox user can read (the original may sit in a private folder),
+                # and cannot change: every submission is graded against the same model.
+                model = Path(tmp) / "model"
+                shutil.copytree(env["MODEL_DIR"], model)
+                env = {**env, "MODEL_DIR": str(model)}
         try:
             return grade(
                 module,

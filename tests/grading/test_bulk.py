@@ -39,6 +39,17 @@ def never_ready(package: Path) -> None:
     )
 
 
+def edit_checks(package: Path) -> None:
+    """The starter, plus a checks folder edited to give itself full marks."""
+    checks = package.parent / "checks"
+    checks.mkdir()
+    (checks / "test_first_endpoints.py").write_text(
+        "from course.grading import check\n"
+        '@check(id="health", points=99, exercise="e", title="t", hint="h")\n'
+        "def test_health(): pass\n"
+    )
+
+
 def corpus(root: Path, outside: Path) -> dict[str, str]:
     """Write one folder per student; returns student -> what is wrong with them."""
     cases = {
@@ -65,6 +76,7 @@ def corpus(root: Path, outside: Path) -> dict[str, str]:
             MODULE.solution_dir(),
             mutate_main(f"from pathlib import Path\nPath({str(outside)!r}).write_text('pwned')"),
         ),
+        "ki-edited-checks": (MODULE.student_dir(), edit_checks),
     }
     for student, (source, mutation) in cases.items():
         package = root / student / MODULE.folder / "penguin_api"
@@ -74,6 +86,10 @@ def corpus(root: Path, outside: Path) -> dict[str, str]:
         if mutation:
             mutation(package)
     return {student: str(mutation) for student, (_, mutation) in cases.items()}
+
+
+def failures(report) -> list[tuple[str, str]]:
+    return [(r.id, r.message) for r in report.results if r.outcome != Outcome.PASSED]
 
 
 @pytest.fixture(scope="module")
@@ -88,16 +104,17 @@ def graded(tmp_path_factory, model_dir):
         students,
         out,
         jobs=2,
-        wall_clock_s=120,
+        wall_clock_s=180,
         env={"MODEL_DIR": str(model_dir)},
-        timeout_scale=0.6,
+        # Real limits: a loaded 2-core machine needs them for the complete submission.
+        timeout_scale=1.0,
     )
     return reports, out, outside
 
 
 def test_every_submission_gets_a_row(graded):
     reports, out, _ = graded
-    assert len(reports) == 10
+    assert len(reports) == 11
     with (out / "grades_wide.csv").open() as f:
         rows = list(csv.reader(f))
     assert rows[0][0] == "student"
@@ -117,7 +134,8 @@ def test_no_submission_is_blamed_on_the_grader(graded):
 
 def test_the_complete_one_gets_full_marks_and_the_starter_does_not(graded):
     reports, _, _ = graded
-    assert reports["ada-complete"].score == reports["ada-complete"].max_score
+    complete = reports["ada-complete"]
+    assert complete.score == complete.max_score, failures(complete)
     assert 0 < reports["bob-starter"].score < reports["bob-starter"].max_score
 
 
@@ -143,12 +161,18 @@ def test_a_server_that_never_becomes_ready_fails_in_time(graded):
     starts = next(r for r in report.results if r.id == "app-starts")
     assert starts.outcome == Outcome.FAILED
     assert "time limit" in starts.message or "ended" in starts.message
-    assert report.duration_s < 120
+    assert report.duration_s < 180
+
+
+def test_checks_come_from_the_instructors_copy(graded):
+    reports, _, _ = graded
+    edited, starter = reports["ki-edited-checks"], reports["bob-starter"]
+    assert (edited.score, edited.max_score) == (starter.score, starter.max_score)
 
 
 def test_megabytes_of_output_do_not_break_grading(graded):
     report = graded[0]["ha-megabytes"]
-    assert report.score == report.max_score
+    assert report.score == report.max_score, failures(report)
 
 
 def test_forked_children_do_not_survive(graded):

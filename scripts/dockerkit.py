@@ -45,7 +45,7 @@ def docker_cli() -> str | None:
     PATH may lack the buildx plugin BuildKit needs.
     """
     if os.environ.get("DOCKER"):
-        return os.environ["DOCKER"]
+        return shutil.which(os.environ["DOCKER"])
     if Path("/usr/bin/docker").is_file():
         return "/usr/bin/docker"
     return shutil.which("docker")
@@ -71,16 +71,18 @@ def docker(*args: str, timeout: float = 60, check: bool = True) -> subprocess.Co
 
 def engine_problem() -> str | None:
     """Why no Docker engine can be used here, as one sentence; None when one answers."""
-    cli = docker_cli()
-    if cli is None:
+    if docker_cli() is None:
+        if os.environ.get("DOCKER"):
+            return f"DOCKER={os.environ['DOCKER']} names no installed command; {SETUP_HINT}"
         return f"no docker command is installed; {SETUP_HINT}"
     try:
-        done = docker("info", "--format", "{{.ServerVersion}}", timeout=20, check=False)
+        done = docker("version", "--format", "{{.Server.Version}}", timeout=20, check=False)
     except subprocess.TimeoutExpired:
-        return f"the Docker engine did not answer `docker info` within 20 s; {SETUP_HINT}"
+        return f"the Docker engine did not answer within 20 s; {SETUP_HINT}"
     if done.returncode != 0 or not done.stdout.strip():
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return f"no Docker engine is reachable ({last}); {SETUP_HINT}"
+        lines = done.stderr.strip().splitlines()
+        reason = next((line for line in lines if "daemon" in line), lines[-1] if lines else "")
+        return f"no Docker engine is reachable ({reason.strip() or 'no answer'}); {SETUP_HINT}"
     return None
 
 

@@ -6,6 +6,7 @@ fail. Time bounds are generous (DECISIONS.md: behaviour checks, not speed measur
 
 import json
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 
 # scripts/ is on sys.path: this folder's conftest.py, which pytest loads first, puts it there.
@@ -25,24 +26,31 @@ def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
         return json.loads(response.read())
 
 
-def test_predicts_a_real_penguin_of_each_species(image: str) -> None:
+@pytest.fixture(scope="module")
+def server(image: str) -> Iterator[dockerkit.Container]:
+    """One ready container for the checks that leave it running (it costs a model load)."""
     with dockerkit.running(image) as container:
         container.wait_ready(deadline_s=90)
-        for species, penguin in first_of_each_species():
-            answer = post_json(container.url + "/predict", penguin)
-            assert answer["species"] == species, (penguin, answer)
+        yield container
 
 
-def test_runs_as_non_root_with_a_working_healthcheck(image: str) -> None:
-    with dockerkit.running(image) as container:
-        container.wait_ready(deadline_s=90)
-        uid = dockerkit.docker("exec", container.id, "id", "-u").stdout.strip()
-        assert uid != "0", "the server runs as root; add a USER to the Dockerfile"
-        test = container.inspect()["Config"]["Healthcheck"]["Test"]
-        assert test[0] == "CMD", f"HEALTHCHECK should use exec form, not {test[0]}"
-        # Run the image's own health check command inside the container, as Docker would.
-        probe = dockerkit.docker("exec", container.id, *test[1:], check=False)
-        assert probe.returncode == 0, f"the HEALTHCHECK fails on a ready server: {probe.stderr}"
+def test_predicts_a_real_penguin_of_each_species(server: dockerkit.Container) -> None:
+    for species, penguin in first_of_each_species():
+        answer = post_json(server.url + "/predict", penguin)
+        assert answer["species"] == species, (penguin, answer)
+
+
+def test_runs_as_non_root(server: dockerkit.Container) -> None:
+    uid = dockerkit.docker("exec", server.id, "id", "-u").stdout.strip()
+    assert uid != "0", "the server runs as root; add a USER to the Dockerfile"
+
+
+def test_healthcheck_passes_on_a_ready_server(server: dockerkit.Container) -> None:
+    test = server.inspect()["Config"]["Healthcheck"]["Test"]
+    assert test[0] == "CMD", f"HEALTHCHECK should use the exec form, not {test[0]}"
+    # The image's own health check command, run inside the container as Docker runs it.
+    probe = dockerkit.docker("exec", server.id, *test[1:], check=False)
+    assert probe.returncode == 0, f"the HEALTHCHECK fails on a ready server: {probe.stderr}"
 
 
 def test_docker_stop_shuts_the_server_down_gracefully(image: str) -> None:

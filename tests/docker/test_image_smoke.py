@@ -1,10 +1,11 @@
 """Smoke test of the module 2 reference image: does what is in the container actually work?
 
 A real build, a real container on a free port, real HTTP. Every container is removed, pass or
-fail. Time bounds are generous (DECISIONS.md: behaviour checks, not speed measurements).
+fail. Time bounds are generous: they check behaviour (a clean stop), not speed.
 """
 
 import json
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -18,26 +19,48 @@ from tests.reference_api.penguins import first_of_each_species
 pytestmark = pytest.mark.docker
 
 
-def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
+API_KEY = "smoke-test-key"
+
+
+def post_json(url: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json", **headers}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
 
+def status_of(url: str, body: dict[str, Any] | None = None) -> int:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 @pytest.fixture(scope="module")
 def server(image: str) -> Iterator[dockerkit.Container]:
-    """One ready container for the checks that leave it running (it costs a model load)."""
-    with dockerkit.running(image) as container:
+    """One ready container for the checks that leave it running (it costs a model load).
+
+    Configured as it is deployed: production mode with an API key, through the environment.
+    """
+    with dockerkit.running(image, env={"APP_ENV": "production", "API_KEYS": API_KEY}) as container:
         container.wait_ready(deadline_s=90)
         yield container
 
 
 def test_predicts_a_real_penguin_of_each_species(server: dockerkit.Container) -> None:
     for species, penguin in first_of_each_species():
-        answer = post_json(server.url + "/predict", penguin)
+        answer = post_json(server.url + "/predict", penguin, {"X-API-Key": API_KEY})
         assert answer["species"] == species, (penguin, answer)
+
+
+def test_settings_from_the_environment_reach_the_app(server: dockerkit.Container) -> None:
+    (_, penguin), *_ = first_of_each_species()
+    assert status_of(server.url + "/predict", penguin) == 401, "API_KEYS was not applied"
+    assert status_of(server.url + "/docs") == 404, "APP_ENV=production should hide /docs"
 
 
 def test_runs_as_non_root(server: dockerkit.Container) -> None:

@@ -17,10 +17,10 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint format model bench-grader docs clean
+.PHONY: help install serve test lint format model bench-grader docs clean docker-setup docker-measure
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + ": install a newer Python or run make PYTHON=python3.12 ...")'
@@ -40,9 +40,14 @@ serve: $(STAMP) ## Serve the penguin API on http://127.0.0.1:8000 (docs at /docs
 model: $(STAMP) ## Train the shared model and write its artifact
 	$(BIN)/course model train
 
-lint: $(STAMP) ## Lint and check formatting (ruff)
+# The reference Dockerfile is linted; Dockerfile.naive is wrong on purpose. Absent from the
+# student edition, hence the wildcard.
+LINTED_DOCKERFILES := $(wildcard solutions/module2_docker/Dockerfile)
+
+lint: $(STAMP) ## Lint and check formatting (ruff, hadolint)
 	$(BIN)/ruff check --output-format concise .
 	$(BIN)/ruff format --check .
+	$(if $(LINTED_DOCKERFILES),$(BIN)/hadolint $(LINTED_DOCKERFILES))
 
 format: $(STAMP) ## Format the code (ruff)
 	$(BIN)/ruff check --fix .
@@ -58,6 +63,12 @@ bench-grader: $(STAMP) ## Time `course grade 1` on the solution and the starter
 
 docs: $(STAMP) ## Serve the course website on http://127.0.0.1:8001 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+docker-setup: | $(UV) ## Install and start Docker, compose and a Python base image (idempotent)
+	PIP="$(TOOLS)/bin/python -m pip" scripts/docker_setup.sh
+
+docker-measure: $(STAMP) ## Build the naive and optimised images; measure size, builds, stop
+	$(BIN)/python scripts/measure_images.py
 
 clean: ## Remove the environment, trained models and caches
 	rm -rf $(VENV) $(TOOLS) models site .pytest_cache .ruff_cache

@@ -1,0 +1,185 @@
+"""Measure the naive and the optimised penguin API images side by side.
+
+    .venv/bin/python scripts/measure_images.py [--keep-cache]     (make docker-measure)
+
+Builds solutions/module2_docker/Dockerfile.naive and .../Dockerfile and prints, measured on
+this machine rather than quoted from a blog:
+
+* image size, cold build time (empty BuildKit cache: every download included), the rebuild
+  time after a one-line code edit, and the rebuild time when nothing changed;
+* how long `docker stop` takes when uvicorn is PID 1 (exec-form CMD) and when /bin/sh is
+  (shell-form CMD), with the exit code that tells a clean exit (0) from a SIGKILL (137).
+
+Without --keep-cache it empties the BuildKit cache first (`docker builder prune --all`), so the
+next build of any image on this machine starts cold too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import dockerkit
+from rich.console import Console
+from rich.table import Table
+
+console = Console(highlight=False)
+if not console.is_terminal:
+    console.width = 110  # logs and CI: wide enough that the tables do not wrap
+IGNORED = (".git", ".venv", ".tools", "models", "site", "__pycache__", ".*_cache")
+EDITED_FILE = Path("solutions/module1_api/penguin_api/routes.py")
+UVICORN = "uvicorn --host 0.0.0.0 --port 8000 --factory penguin_api.main:create_app"
+
+
+@dataclass
+class ImageNumbers:
+    name: str
+    dockerfile: Path
+    tag: str
+    size: int = 0
+    cold: float | None = None
+    after_edit: float = 0.0
+    unchanged: float = 0.0
+
+
+@dataclass
+class StopNumbers:
+    how: str
+    pid1: str
+    seconds: float
+    exit_code: int
+
+
+def prune_build_cache() -> None:
+    with console.status("Emptying the BuildKit cache (docker builder prune --all)…"):
+        dockerkit.docker("builder", "prune", "--all", "--force", timeout=600)
+
+
+def build(image: ImageNumbers, context: Path, label: str, *, no_cache: bool = False) -> float:
+    with console.status(f"Building {image.name} ({label})…"):
+        seconds = dockerkit.build(
+            image.tag, context / image.dockerfile, context=context, no_cache=no_cache
+        )
+    console.print(f"  {image.name}: {label} in {seconds:.1f} s")
+    return seconds
+
+
+def edited_copy(destination: Path) -> Path:
+    """A copy of the repository with one line added to the API's code, as a student's edit."""
+    shutil.copytree(dockerkit.REPO_ROOT, destination, ignore=shutil.ignore_patterns(*IGNORED))
+    with (destination / EDITED_FILE).open("a") as source:
+        source.write("\n# an edit, to see which layers a code change rebuilds\n")
+    return destination
+
+
+def measure_stop(how: str, tag: str, *, shell_form: bool) -> StopNumbers:
+    # `sh -c "..."` is exactly what a shell-form CMD runs, so one image shows both forms.
+    entrypoint = "/bin/sh" if shell_form else None
+    command = ["-c", UVICORN] if shell_form else []
+    with (
+        console.status(f"docker stop: {how}…"),
+        dockerkit.running(tag, entrypoint=entrypoint, command=command) as container,
+    ):
+        container.wait_ready()
+        cmdline = dockerkit.docker("exec", container.id, "cat", "/proc/1/cmdline").stdout
+        seconds = container.stop(grace_s=10)
+        exit_code = int(container.inspect()["State"]["ExitCode"])
+    return StopNumbers(how, pid1_summary(cmdline), seconds, exit_code)
+
+
+def pid1_summary(cmdline: str) -> str:
+    """'uvicorn --host …' or 'sh -c uvicorn …' from /proc/1/cmdline, without the venv paths."""
+    argv = [arg for arg in cmdline.split("\0") if arg]
+    if argv and Path(argv[0]).name.startswith("python"):
+        argv = argv[1:]  # a console script runs as `python /opt/venv/bin/uvicorn ...`
+    words = " ".join([Path(argv[0]).name, *argv[1:]]) if argv else "?"
+    return words if len(words) <= 22 else words[:21] + "…"
+
+
+def image_table(images: list[ImageNumbers]) -> Table:
+    table = Table(title="Naive vs optimised image (measured on this machine)")
+    for column in (
+        "image",
+        "size",
+        "cold build",
+        "rebuild after a code edit",
+        "rebuild, no change",
+    ):
+        table.add_column(column, justify="left" if column == "image" else "right")
+    for image in images:
+        table.add_row(
+            image.dockerfile.name,
+            f"{image.size / 1e6:.0f} MB",
+            "-" if image.cold is None else f"{image.cold:.1f} s",
+            f"{image.after_edit:.1f} s",
+            f"{image.unchanged:.1f} s",
+        )
+    return table
+
+
+def stop_table(stops: list[StopNumbers]) -> Table:
+    table = Table(title="docker stop (grace period 10 s, then SIGKILL)")
+    for column in ("how the server is started", "PID 1", "docker stop", "exit code"):
+        table.add_column(
+            column, justify="right" if column in ("docker stop", "exit code") else "left"
+        )
+    for stop in stops:
+        code = f"{stop.exit_code}" + (" (SIGKILL)" if stop.exit_code == 137 else "")
+        table.add_row(stop.how, stop.pid1, f"{stop.seconds:.2f} s", code)
+    return table
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--keep-cache", action="store_true", help="skip the cold builds; keep the build cache"
+    )
+    args = parser.parse_args()
+
+    problem = dockerkit.engine_problem()
+    if problem is not None:
+        console.print(f"[bold red]error:[/] Cannot measure images: {problem}.")
+        return 1
+    base = dockerkit.base_image()
+    console.print(f"Base image: [bold]{base}[/]  docker: {dockerkit.docker_cli()}")
+    module = dockerkit.MODULE2.relative_to(dockerkit.REPO_ROOT)
+    images = [
+        ImageNumbers("naive", module / "Dockerfile.naive", "penguin-api:measure-naive"),
+        ImageNumbers("optimised", module / "Dockerfile", "penguin-api:measure-optimised"),
+    ]
+    repo = dockerkit.REPO_ROOT
+    try:
+        if not args.keep_cache:
+            prune_build_cache()
+        for image in images:
+            if args.keep_cache:
+                build(image, repo, "warming the cache")
+            else:
+                image.cold = build(image, repo, "cold", no_cache=True)
+            image.size = dockerkit.image_size(image.tag)
+            image.unchanged = build(image, repo, "nothing changed")
+        optimised, naive = images[1].tag, images[0].tag
+        stops = [
+            measure_stop("exec-form CMD (Dockerfile)", optimised, shell_form=False),
+            measure_stop("shell-form CMD, same image", optimised, shell_form=True),
+            measure_stop("shell-form CMD (Dockerfile.naive)", naive, shell_form=False),
+        ]
+        with tempfile.TemporaryDirectory(prefix="course-edit-") as tmp:
+            edited = edited_copy(Path(tmp) / "repo")
+            for image in images:
+                image.tag += "-edited"  # the measured tags keep the unedited code
+                image.after_edit = build(image, edited, f"after editing {EDITED_FILE.name}")
+    except dockerkit.DockerError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        return 1
+    console.print(image_table(images))
+    console.print(stop_table(stops))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

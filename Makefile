@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint format model docs clean
+.PHONY: help install serve test lint format model docs notebooks lab clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -55,5 +55,11 @@ test: $(STAMP) lint ## Run every check: lint, the docs build and the test suite
 docs: $(STAMP) ## Serve the course website on http://127.0.0.1:8001 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
 
+notebooks: $(STAMP) ## Run the notebooks, so the website shows their outputs
+	$(BIN)/pytest -q tests/docs/test_notebooks.py
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
 clean: ## Remove the environment, trained models and caches
-	rm -rf $(VENV) $(TOOLS) models site .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) models site .artifacts .pytest_cache .ruff_cache

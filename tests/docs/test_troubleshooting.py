@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from course.paths import MODULE1, REPO_ROOT, SOLUTIONS, is_full_edition
 
@@ -48,7 +49,24 @@ def free_port() -> int:
 
 
 def course(*args: str, **env: str) -> str:
-    """Run the course CLI like a student does; stdout and stderr together."""
+    """The course CLI in this process (scikit-learn is imported once); stdout and stderr."""
+    from course.cli import app
+    from course.console import console, err_console
+
+    unset: dict[str, str | None] = {name: None for name in ("API_KEYS", "API_KEYS_FILE", "APP_ENV")}
+    widths = console.width, err_console.width
+    console.width = err_console.width = 400  # one line per message, as on a wide terminal
+    try:
+        result = CliRunner().invoke(app, list(args), env={**unset, **env})
+    finally:
+        console.width, err_console.width = widths
+    assert not isinstance(result.exception, Exception), result.exception
+    assert "Traceback" not in result.output, result.output
+    return result.output
+
+
+def course_process(*args: str, **env: str) -> str:
+    """The course CLI as a separate process, for what would disturb this one (a server)."""
     environment = {**os.environ, "COLUMNS": "400", **env}  # one line per message, no wrapping
     for name in ("API_KEYS", "API_KEYS_FILE", "APP_ENV"):
         if name not in env:
@@ -97,7 +115,7 @@ def port_in_use(model_dir: Path, tmp_path: Path) -> str:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", port))
         busy.listen()
-        output = course("serve", "--port", str(port), MODEL_DIR=str(model_dir))
+        output = course_process("serve", "--port", str(port), MODEL_DIR=str(model_dir))
     return output.replace(f"('127.0.0.1', {port})", "('127.0.0.1', 8000)")
 
 
@@ -186,6 +204,7 @@ API: dict[str, Case] = {
     "wrong-key": wrong_key,
     "body-too-large": body_too_large,
 }
+IN_A_PROCESS = {"port-in-use"}
 # The student edition has no reference API: only the model's messages can be provoked there.
 EVERY_EDITION = {"artifact-missing", "version-mismatch", "checksum-mismatch"}
 
@@ -200,16 +219,21 @@ def unavailable(case: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def printed(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """What each case really prints; the CLI runs in parallel (each start imports scikit-learn)."""
+    """What each case really prints. The one case that starts a server runs in the background
+    while the others run here: each new process would spend seconds importing scikit-learn."""
     runnable = [case for case in [*CLI, *API] if unavailable(case) is None]
     folders = {case: tmp_path_factory.mktemp(case) for case in runnable}
-    with ThreadPoolExecutor(max_workers=len(CLI)) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool:
         started = {
             case: pool.submit(CLI[case], model_dir, folders[case])
             for case in runnable
-            if case in CLI
+            if case in IN_A_PROCESS
         }
-        outputs = {case: API[case](model_dir, folders[case]) for case in runnable if case in API}
+        outputs = {
+            case: {**CLI, **API}[case](model_dir, folders[case])
+            for case in runnable
+            if case not in IN_A_PROCESS
+        }
         outputs |= {case: future.result() for case, future in started.items()}
     return outputs
 

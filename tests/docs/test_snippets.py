@@ -15,7 +15,8 @@ from course.paths import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "hooks" not in p.relative_to(DOCS).parts)
-SHELL = {"bash", "sh", "shell", "console", "text", "powershell", "mermaid"}
+# Commands, their output, diagrams and markup examples: not program code.
+SHELL = {"bash", "sh", "shell", "console", "text", "powershell", "mermaid", "markdown"}
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}|~{3,}) ?(?P<lang>[\w+-]*)[^\n]*$", re.M)
 INCLUDE = re.compile(r'^-{1,}8<-{1,} "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$')
 MARKER = re.compile(r"<!-- checked-by: (?P<file>tests/docs/[\w/]+\.py)#(?P<case>[\w-]+) -->\s*$")

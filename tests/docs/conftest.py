@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from course.paths import REPO_ROOT
-from tests.docs.notebook_runs import NOTEBOOKS, NotebookRun, run_notebook
+from course.paths import REPO_ROOT, is_full_edition
+from tests.docs.notebook_runs import NEED_THE_REFERENCE_API, NOTEBOOKS, NotebookRun, run_notebook
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 
@@ -17,7 +17,11 @@ MKDOCS = Path(sys.executable).with_name("mkdocs")
 @pytest.fixture(scope="session")
 def notebook_runs(model_dir: Path) -> dict[str, NotebookRun]:
     """Every notebook, executed in order, against the session's trained model."""
-    return {path.name: run_notebook(path, model_dir) for path in sorted(NOTEBOOKS.glob("*.ipynb"))}
+    return {
+        path.name: run_notebook(path, model_dir)
+        for path in sorted(NOTEBOOKS.glob("*.ipynb"))
+        if is_full_edition() or path.name not in NEED_THE_REFERENCE_API
+    }
 
 
 @pytest.fixture(scope="session")

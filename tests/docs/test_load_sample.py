@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from course.paths import REPO_ROOT
+import pytest
+
+from course.paths import REPO_ROOT, is_full_edition
 from tests.test_course_serve import COURSE, free_port, wait_ready
 
 LOCUST = Path(sys.executable).with_name("locust")
@@ -21,6 +23,9 @@ def header(path: Path) -> list[str]:
         return next(csv.reader(handle))
 
 
+@pytest.mark.skipif(
+    not is_full_edition(), reason="load-tests the reference API from solutions/ (full edition only)"
+)
 def test_the_locustfile_runs_and_writes_the_columns_the_notebook_reads(model_dir, tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("API_KEYS", "API_KEYS_FILE")}

@@ -17,7 +17,8 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint format model bench-grader docs clean docker-setup docker-measure
+.PHONY: help install serve test lint format model bench-grader docs notebooks lab clean \
+	docker-setup docker-measure
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -70,5 +71,11 @@ docker-setup: | $(UV) ## Install and start Docker, compose and a Python base ima
 docker-measure: $(STAMP) ## Build the naive and optimised images; measure size, builds, stop
 	$(BIN)/python scripts/measure_images.py
 
+notebooks: $(STAMP) ## Run the notebooks, so the website shows their outputs
+	$(BIN)/pytest -q tests/docs/test_notebooks.py
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
 clean: ## Remove the environment, trained models and caches
-	rm -rf $(VENV) $(TOOLS) models site .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) models site .artifacts .pytest_cache .ruff_cache

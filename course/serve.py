@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from rich.panel import Panel
 
 from course.console import console, fail
@@ -16,8 +17,12 @@ from course.model_cli import ensure_model, model_dir_from_env
 from course.paths import APP_FACTORY, REPO_ROOT, module1_app_dir
 
 
-def check_app(app_dir: Path, probe: bool) -> None:
-    """Import the app and build it once, turning a broken starter into one sentence."""
+def build_app(app_dir: Path) -> object:
+    """Import the app and build it once, turning a broken starter or bad settings into a sentence.
+
+    Building the app reads the settings but loads no model (lifespan does), so this runs before
+    any training: a typo in APP_ENV fails in a second, not after a training run.
+    """
     sys.path.insert(0, str(app_dir))
     module_name, factory_name = APP_FACTORY.split(":")
     where = app_dir.relative_to(REPO_ROOT) if app_dir.is_relative_to(REPO_ROOT) else app_dir
@@ -26,25 +31,42 @@ def check_app(app_dir: Path, probe: bool) -> None:
         factory = getattr(module, factory_name, None)
         if factory is None:
             raise LookupError(f"{module_name} defines no {factory_name}()")
-        app = factory()
+        return factory()
+    except ValidationError as exc:
+        # pydantic-settings wraps our one-sentence SettingsError: show the sentence alone.
+        reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        fail(f"The service's settings are not valid: {reasons}")
+    except ValueError as exc:
+        if type(exc).__name__ != "SettingsError":
+            _broken(where, exc)
+        fail(f"The service's settings are not valid: {exc}")
     except Exception as exc:
-        fail(
-            f"The API in {where} cannot start: {type(exc).__name__}: {exc}. Fix it (the module 1 "
-            f"lessons say what {APP_FACTORY} must provide), then run `course serve` again."
-        )
-        raise typer.Exit(1) from None
-    if probe:
-        missing = unwritten_endpoints(app)
-        if missing:
-            console.print(
-                Panel(
-                    "\n".join(missing)
-                    + "\n\nThe server starts anyway; these endpoints answer 500 until you write "
-                    "them. `course grade 1` gives a hint for each.",
-                    title=f"Your API in {where} is not finished",
-                    border_style="yellow",
-                )
+        _broken(where, exc)
+    raise typer.Exit(1)
+
+
+def _broken(where: object, exc: Exception) -> None:
+    fail(
+        f"The API in {where} cannot start: {type(exc).__name__}: {exc}. Fix it (the module 1 "
+        f"lessons say what {APP_FACTORY} must provide), then run `course serve` again."
+    )
+    raise typer.Exit(1)
+
+
+def report_unfinished(app: object, app_dir: Path) -> None:
+    """Tell a student which endpoints of their starter still raise NotImplementedError."""
+    where = app_dir.relative_to(REPO_ROOT) if app_dir.is_relative_to(REPO_ROOT) else app_dir
+    missing = unwritten_endpoints(app)
+    if missing:
+        console.print(
+            Panel(
+                "\n".join(missing)
+                + "\n\nThe server starts anyway; these endpoints answer 500 until you write "
+                "them. `course grade 1` gives a hint for each.",
+                title=f"Your API in {where} is not finished",
+                border_style="yellow",
             )
+        )
 
 
 # One real request per endpoint of the first exercises, to find the ones still raising
@@ -99,9 +121,11 @@ def serve(
     if not (app_dir / "penguin_api").is_dir():
         fail(f"There is no penguin_api package in {app_dir}; run this from a course checkout.")
         raise typer.Exit(1)
+    app = build_app(app_dir)
     ensure_model(model_dir)
     # The reference solution is complete; a student's module 1 may not be yet.
-    check_app(app_dir, probe=app_dir != module1_app_dir(solution=True))
+    if app_dir != module1_app_dir(solution=True):
+        report_unfinished(app, app_dir)
     _announce(host, port, app_dir)
     import uvicorn
 

@@ -2,16 +2,14 @@
 CSV columns the load-test notebook reads from the committed sample."""
 
 import csv
-import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from course.paths import REPO_ROOT, is_full_edition
-from tests.test_course_serve import COURSE, free_port, wait_ready
+from course.grading.live import serve_app
+from course.paths import REPO_ROOT, is_full_edition, module1_app_dir
 
 LOCUST = Path(sys.executable).with_name("locust")
 SAMPLE = REPO_ROOT / "notebooks" / "load" / "sample" / "penguins"
@@ -27,17 +25,9 @@ def header(path: Path) -> list[str]:
     not is_full_edition(), reason="load-tests the reference API from solutions/ (full edition only)"
 )
 def test_the_locustfile_runs_and_writes_the_columns_the_notebook_reads(model_dir, tmp_path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("API_KEYS", "API_KEYS_FILE")}
-    server = subprocess.Popen(
-        [str(COURSE), "serve", "--port", str(port)],
-        env={**env, "MODEL_DIR": str(model_dir)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_ready(f"http://127.0.0.1:{port}", server)
+    app_dir = module1_app_dir(solution=True)
+    open_access = {"MODEL_DIR": str(model_dir), "API_KEYS": "", "API_KEYS_FILE": ""}
+    with serve_app(app_dir, env=open_access, deadline_s=60) as (url, _):
         # The lesson's command, shorter and lighter.
         run = subprocess.run(
             [
@@ -46,7 +36,7 @@ def test_the_locustfile_runs_and_writes_the_columns_the_notebook_reads(model_dir
                 "notebooks/load/locustfile.py",
                 "--headless",
                 "--host",
-                f"http://127.0.0.1:{port}",
+                url,
                 "--users",
                 "4",
                 "--spawn-rate",
@@ -62,9 +52,6 @@ def test_the_locustfile_runs_and_writes_the_columns_the_notebook_reads(model_dir
             text=True,
             timeout=120,
         )
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=15)
     assert run.returncode == 0, f"locust failed:\n{run.stderr[-3000:]}"
     for suffix in FILES:
         assert header(tmp_path / f"penguins{suffix}") == header(Path(f"{SAMPLE}{suffix}")), (

@@ -57,6 +57,11 @@ def test_keys_from_a_file(model_dir: Path, tmp_path: Path):
     assert settings.accepted_keys() == ("from-env", "from-file")
 
 
+def test_an_empty_key_file_variable_means_unset(monkeypatch):
+    monkeypatch.setenv("API_KEYS_FILE", "")
+    assert Settings().api_keys_file is None
+
+
 def test_unreadable_key_file_is_a_sentence(tmp_path: Path):
     settings = Settings(api_keys_file=tmp_path / "missing.txt")
     with pytest.raises(SettingsError, match=r"cannot be read .*; point it at a readable file"):

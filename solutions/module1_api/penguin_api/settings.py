@@ -39,6 +39,8 @@ class Settings(BaseSettings):
         raw = data.get("api_keys")
         if isinstance(raw, str):
             data["api_keys"] = tuple(k.strip() for k in raw.split(",") if k.strip())
+        if data.get("api_keys_file") == "":
+            data["api_keys_file"] = None  # API_KEYS_FILE= (empty) means unset, as in compose files
         level = data.get("log_level")
         if isinstance(level, str):
             data["log_level"] = level.lower()  # LOG_LEVEL=INFO and info mean the same

@@ -14,7 +14,7 @@ from typing import Any
 import dockerkit
 import pytest
 
-from tests.reference_api.penguins import first_of_each_species
+from shared_model.data import first_of_each_species
 
 pytestmark = pytest.mark.docker
 

@@ -24,23 +24,29 @@ def wait_ready(base: str, process: subprocess.Popen[str]) -> None:
         raise AssertionError(f"course serve did not become ready: {exc}\n{output}") from None
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """Serve with an empty MODEL_DIR, so the first-run training path runs too."""
-    port = free_port()
-    env = {**os.environ, "MODEL_DIR": str(tmp_path_factory.mktemp("serve") / "model")}
+def start_serve(model_dir: Path, port: int) -> subprocess.Popen[str]:
+    """`course serve` in open (development) mode, as the README's first command runs it."""
+    env = {**os.environ, "MODEL_DIR": str(model_dir)}
     env.pop("API_KEYS", None)
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [str(COURSE), "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """Serve with an empty MODEL_DIR, so the first-run training path runs too."""
+    port = free_port()
+    model_dir = tmp_path_factory.mktemp("serve") / "model"
+    process = start_serve(model_dir, port)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, process)
-        yield base, env["MODEL_DIR"]
+        yield base, str(model_dir)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -67,15 +73,7 @@ def test_probes_and_docs_over_http(served):
 
 def test_serve_announces_development_mode_and_stops_cleanly(tmp_path: Path, model_dir: Path):
     port = free_port()
-    env = {**os.environ, "MODEL_DIR": str(model_dir)}
-    env.pop("API_KEYS", None)
-    process = subprocess.Popen(
-        [str(COURSE), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_serve(model_dir, port)
     wait_ready(f"http://127.0.0.1:{port}", process)
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=15)

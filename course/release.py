@@ -20,6 +20,8 @@ from course.starter import MARKER
 # solutions/ holds the reference code and the hidden checks; the tests below exercise them.
 INSTRUCTOR_ONLY = ("solutions/", "docs/instructors/", "tests/reference_api/", "tests/grading/")
 NAV_BLOCK = re.compile(r"^\s*# BEGIN INSTRUCTORS\s*$.*?^\s*# END INSTRUCTORS\s*$\n?", re.M | re.S)
+# Worked solutions on lesson pages: shown in the instructors' site, cut from the student edition.
+DOC_SOLUTION = re.compile(r"^<!-- BEGIN SOLUTION -->$.*?^<!-- END SOLUTION -->$\n?", re.M | re.S)
 
 
 class ReleaseError(RuntimeError):
@@ -66,6 +68,11 @@ def student_mkdocs(text: str) -> str:
     return NAV_BLOCK.sub("", text)
 
 
+def student_page(text: str) -> str:
+    """A lesson page without its worked solutions (exercises and hints stay)."""
+    return DOC_SOLUTION.sub("", text)
+
+
 def write(out: Path, released: list[Module], root: Path = REPO_ROOT) -> Release:
     if out.exists() and any(out.iterdir()):
         raise ReleaseError(f"{out} is not empty; choose a new folder for the student edition.")
@@ -79,6 +86,8 @@ def write(out: Path, released: list[Module], root: Path = REPO_ROOT) -> Release:
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel == "mkdocs.yml":
             target.write_text(student_mkdocs((root / rel).read_text()))
+        elif rel.startswith("docs/") and rel.endswith(".md"):
+            target.write_text(student_page((root / rel).read_text()))
         else:
             shutil.copy2(root / rel, target)
         release.files.append(rel)
@@ -137,6 +146,9 @@ def leaks(out: Path, root: Path = REPO_ROOT) -> list[str]:
         for check_id in hidden_ids:
             if f'id="{check_id}"' in text:
                 found.append(f"{rel} declares hidden check {check_id!r}")
+        is_page = rel.startswith("docs/") and rel.endswith(".md")
+        if is_page and ("<!-- BEGIN SOLUTION -->" in text or '--8<-- "solutions/' in text):
+            found.append(f"{rel} shows a worked solution")
         if rel == "mkdocs.yml" and "instructors/" in text:
             found.append("mkdocs.yml still links to instructor pages")
     return found

@@ -17,6 +17,8 @@ from course.paths import REPO_ROOT
 
 MARKER = re.compile(r"^(?P<indent>\s*)# (?P<edge>BEGIN|END) (?P<kind>SOLUTION|STARTER)\s*$")
 SOLUTION_ONLY = "# SOLUTION ONLY"
+# Section markers that let the site include part of a solution file; meaningless in a starter.
+SNIPPET_SECTION = re.compile(r"^\s*# --8<-- \[(start|end):[\w-]+\]\s*$")
 
 
 class MarkerError(ValueError):
@@ -61,7 +63,7 @@ def render(text: str, name: str = "<text>") -> str | None:
                     raise MarkerError(f"{name}:{number}: END {kind} without BEGIN {kind}")
                 block = None
             continue
-        if block == "SOLUTION":
+        if block == "SOLUTION" or SNIPPET_SECTION.match(line):
             continue
         if block == "STARTER":
             out.append(_uncomment(line, name, number))

@@ -57,3 +57,8 @@ def test_drift_is_detected(tmp_path):
         "module1_api/penguin_api/routes.py differs from what its solution generates",
         "module1_api/penguin_api/extra.py has no solution file it comes from",
     ]
+
+
+def test_snippet_sections_stay_out_of_the_starter():
+    text = "# --8<-- [start:probe]\ndef probe() -> None:\n    pass\n# --8<-- [end:probe]\n"
+    assert render(text) == "def probe() -> None:\n    pass\n"

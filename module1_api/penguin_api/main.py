@@ -15,12 +15,14 @@ from typing import TypedDict
 from fastapi import FastAPI
 
 from penguin_api import API_VERSION
+from penguin_api.batch_body import document_batch_body
 from penguin_api.body_limit import BodySizeLimitMiddleware
 from penguin_api.problems import install_problem_handlers
 from penguin_api.routes import build_router
 from penguin_api.schemas import build_models
 from penguin_api.settings import Settings
-from shared_model import LoadedModel, load_artifact
+from shared_model import LoadedModel
+from shared_model.fast import load_fast_model
 
 DESCRIPTION = """
 Predicts the species of a Palmer Archipelago penguin (Adelie, Chinstrap or Gentoo) from its
@@ -50,8 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        # Fails fast with ArtifactError (one sentence and the fix) if the artifact is unusable.
-        yield {"model": load_artifact(settings.model_dir)}
+        # Fails fast with ArtifactError (one sentence and the fix) if the artifact is unusable,
+        # or if its pipeline is not the recipe the fast scorer replays (shared_model/fast.py).
+        yield {"model": load_fast_model(settings.model_dir)}
 
     production = settings.app_env == "production"
     app = FastAPI(
@@ -68,5 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.include_router(build_router(build_models(settings.max_batch_rows), settings))
+    models = build_models(settings.max_batch_rows)
+    app.include_router(build_router(models, settings))
+    document_batch_body(app, models, "/predict/batch")
     return app

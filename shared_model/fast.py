@@ -1,12 +1,13 @@
-"""The fitted pipeline's arithmetic in plain numpy: the same answers at a fraction of the cost.
+"""The fitted pipeline's arithmetic, replayed: the same answers at a fraction of the cost.
 
 ``Pipeline.predict_proba`` costs ~3 ms per call whatever the number of rows: a DataFrame per
 request, column selection, input validation in every step and a sparse-or-dense decision in the
-ColumnTransformer. The arithmetic itself is a handful of operations on nine numbers. This module
+ColumnTransformer. The arithmetic itself is a handful of operations on ten numbers. This module
 reads the fitted parameters (imputer medians, scaler mean and scale, one-hot categories, logistic
-coefficients) once, at load time, and replays exactly the operations scikit-learn performs, in
-the same order, so the probabilities agree to the last bit or very nearly
-(``tests/shared_model/test_fast.py`` compares every row of the data set).
+coefficients) once, at load time. Batches replay scikit-learn's operations with numpy, in the
+same order and memory layout, so their probabilities are identical to the last bit; a few rows
+(one per /predict) are scored in plain Python floats, which agree to ~1e-16
+(``tests/shared_model/test_fast.py`` compares every row of the data set both ways).
 
 It understands one recipe: the one ``shared_model.training.build_pipeline`` fits. Anything else
 (another imputer strategy, a scaler without centring, a new step, a binary target...) is refused
@@ -18,6 +19,7 @@ rows with both paths and refuses to serve if they disagree.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,9 +39,17 @@ if TYPE_CHECKING:
 SELF_CHECK_TOLERANCE = 1e-9
 
 
-# Below this many rows the input matrix is built row by row in Python, above it column by column
-# with numpy: per-call numpy overhead dominates small batches, per-row Python cost big ones.
+# Below this many rows the model is evaluated in plain Python, from this many on with numpy
+# matrices: per-call numpy overhead dominates small batches, per-row Python cost big ones.
 ROW_WISE_BELOW = 8
+
+
+# (intercepts, numeric (name, median, mean, scale, weights), categorical (name, value -> weights))
+_RowModel = tuple[
+    list[float],
+    tuple[tuple[str, float, float, float, list[float]], ...],
+    tuple[tuple[str, dict[str | None, list[float]]], ...],
+]
 
 
 class UnsupportedPipelineError(ArtifactError):
@@ -206,53 +216,72 @@ class CompiledPipeline:
         return x
 
     @cached_property
-    def _numeric_steps(self) -> tuple[tuple[str, float, float, float], ...]:
-        """(name, median, mean, scale) per numeric feature, as Python floats."""
-        return tuple(
-            zip(
-                self.numeric_names,
-                self.medians.tolist(),
-                self.means.tolist(),
-                self.scales.tolist(),
-                strict=True,
+    def _row_model(self) -> _RowModel:
+        """The parameters as Python floats, arranged for scoring one row at a time."""
+        weights = self.coef_t.tolist()  # per input column, each class's coefficient
+        numeric = tuple(
+            (name, median, mean, scale, weights[j])
+            for j, (name, median, mean, scale) in enumerate(
+                zip(
+                    self.numeric_names,
+                    self.medians.tolist(),
+                    self.means.tolist(),
+                    self.scales.tolist(),
+                    strict=True,
+                )
             )
         )
+        categorical = tuple(
+            (name, {value: weights[column] for value, column in columns.items()})
+            for name, columns in zip(self.categorical_names, self.category_columns, strict=True)
+        )
+        return self.intercept.tolist(), numeric, categorical
 
-    def _inputs_by_row(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
-        """The same matrix built with Python floats: a dozen numpy calls cost more for 1 row.
+    def _proba_by_row(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """The same model in plain Python floats, for a few rows.
 
-        Python's float subtraction and division are the same IEEE operations numpy performs, so
-        the values are identical to ``_inputs``'s.
+        For one row, each of the dozen numpy calls of the matrix path costs more than the
+        arithmetic it does. Only the non-zero inputs (the numbers and one one-hot column per
+        category) are multiplied. The sums run in another order than BLAS's, so probabilities
+        may differ from scikit-learn's in the last bits: ~1e-16, far inside the tested 1e-9.
         """
-        numeric = self._numeric_steps
-        matrix = []
+        intercept, numeric, categorical = self._row_model
+        exp = math.exp
+        out = []
         for record in records:
-            row = [0.0] * self.n_inputs
-            for j, (name, median, mean, scale) in enumerate(numeric):
+            scores = intercept
+            for name, median, mean, scale, weights in numeric:
                 value = record.get(name)
                 if value is None or value != value:  # missing or NaN: the imputer's median
                     value = median
-                row[j] = (float(value) - mean) / scale
-            for name, columns in zip(self.categorical_names, self.category_columns, strict=True):
+                z = (value - mean) / scale
+                scores = [s + z * w for s, w in zip(scores, weights, strict=True)]
+            for name, hot in categorical:
                 try:
-                    row[columns[record.get(name)]] = 1.0
+                    weights = hot[record.get(name)]
                 except KeyError as exc:
                     raise ValueError(f"Unknown category {exc.args[0]!r} for {name}") from None
-            matrix.append(row)
-        return np.array(matrix, dtype=np.float64).reshape(len(records), self.n_inputs)
+                scores = [s + w for s, w in zip(scores, weights, strict=True)]
+            top = max(scores)
+            exps = [exp(s - top) for s in scores]
+            total = sum(exps)
+            out.append([e / total for e in exps])
+        return np.array(out, dtype=np.float64).reshape(len(records), len(intercept))
 
     def predict_proba(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """Like ``LoadedModel.predict_proba``: one mapping per row; ``None`` or no key = missing.
 
         An unknown category raises ``ValueError``, as the encoder does.
         """
-        x = self._inputs_by_row(records) if len(records) < ROW_WISE_BELOW else self._inputs(records)
+        if len(records) < ROW_WISE_BELOW:
+            return self._proba_by_row(records)
+        x = self._inputs(records)
         # From here on, the operations of LogisticRegression.predict_proba and
         # sklearn.utils.extmath.softmax, in their order: the same float64 results.
         scores = x @ self.coef_t + self.intercept
-        scores -= scores.max(axis=1).reshape((-1, 1))
+        scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
-        scores /= scores.sum(axis=1).reshape((-1, 1))
+        scores /= scores.sum(axis=1, keepdims=True)
         return scores
 
 

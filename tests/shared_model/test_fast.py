@@ -62,11 +62,11 @@ def test_whole_data_set_one_row_at_a_time(fast_model, every_penguin):
             assert_same_predictions(fast_model.reference_proba([request]), actual)
 
 
-def test_small_and_large_batches_build_the_same_inputs(fast_model, every_penguin):
-    # Small batches are built row by row in Python, large ones column by column with numpy.
+def test_the_python_and_numpy_paths_agree(fast_model, every_penguin):
+    # Small batches are scored in plain Python, large ones with numpy matrices.
     compiled = fast_model.fast
-    np.testing.assert_array_equal(
-        compiled._inputs_by_row(every_penguin), compiled._inputs(every_penguin)
+    assert_same_predictions(
+        compiled.predict_proba(every_penguin), compiled._proba_by_row(every_penguin)
     )
     for size in (ROW_WISE_BELOW - 1, ROW_WISE_BELOW):
         batch = every_penguin[:size]

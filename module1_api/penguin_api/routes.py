@@ -6,6 +6,7 @@ objects, not strings.
 """
 
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
@@ -42,12 +43,11 @@ def _predictions(
     records = [row.model_dump() if isinstance(row, BaseModel) else row for row in rows]
     probabilities = model.predict_proba(records)
     classes = model.classes
-    # One argmax and one tolist for the whole batch: numpy calls per row add up at 1,000 rows.
-    best = probabilities.argmax(axis=1).tolist()
-    return [
-        {"species": classes[b], "probabilities": dict(zip(classes, p, strict=True))}
-        for b, p in zip(best, probabilities.tolist(), strict=True)
-    ]
+    # One argmax and one tolist for the whole batch, and the per-row dicts built by C loops
+    # (map, zip): Python-level work per row is what costs at 1,000 rows.
+    species = [classes[best] for best in probabilities.argmax(axis=1).tolist()]
+    per_class = map(dict, map(zip, repeat(classes), probabilities.tolist()))
+    return [{"species": s, "probabilities": p} for s, p in zip(species, per_class, strict=True)]
 
 
 def build_router(

@@ -61,10 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # have allocated enough objects (a 1,000-row batch allocates ~10,000).
         gc.collect()
         gc.freeze()
-        try:
-            yield {"model": model}
-        finally:
-            gc.unfreeze()
+        yield {"model": model}
+        gc.unfreeze()
 
     production = settings.app_env == "production"
     app = FastAPI(

@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from penguin_api.main import create_app
 from penguin_api.problems import install_problem_handlers
+from penguin_api.routes import INLINE_BATCH_ROWS
 from penguin_api.schemas import build_models
+from penguin_api.settings import Settings
 
-from tests.reference_api.penguins import first_of_each_species
+from tests.reference_api.penguins import expected_predictions, first_of_each_species
 
 _, GOOD = first_of_each_species()[0]
 JSON = "application/json"
@@ -94,3 +97,17 @@ def test_batch_request_is_still_documented(client):
     assert batch["properties"]["rows"]["items"] == {"$ref": "#/components/schemas/Penguin"}
     assert batch["additionalProperties"] is False
     assert batch["examples"][0]["rows"][0] == first_of_each_species()[0][1]
+
+
+def test_a_batch_above_the_inline_limit_is_scored_in_the_thread_pool(model_dir, loaded_model):
+    # Same answers on both sides of INLINE_BATCH_ROWS: only where the work runs differs.
+    settings = Settings(model_dir=model_dir, max_batch_rows=INLINE_BATCH_ROWS + 10)
+    rows = [GOOD, {**GOOD, "sex": None}] * ((INLINE_BATCH_ROWS + 10) // 2)
+    assert len(rows) > INLINE_BATCH_ROWS
+    with TestClient(create_app(settings)) as big:
+        response = big.post("/predict/batch", json={"rows": rows})
+    assert response.status_code == 200
+    assert response.json() == {
+        "predictions": expected_predictions(loaded_model, rows),
+        "model_version": "1.0.0",
+    }

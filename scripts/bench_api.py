@@ -295,7 +295,7 @@ def plot(summaries: list[Summary], path: Path, title: str) -> None:
         ax.set_title(label)
         for x, value in enumerate(values):
             text = f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
-            ax.annotate(text, (x, value), ha="center")
+            ax.annotate(text, (x, value), ha="center", va="bottom")
     figure.suptitle(title)
     figure.tight_layout()
     figure.savefig(path, dpi=100)

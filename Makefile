@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint format model bench-grader docs notebooks lab clean \
+.PHONY: help install serve test lint format model bench bench-grader docs notebooks lab clean \
 	docker-setup docker-measure
 
 help: ## List the targets
@@ -58,6 +58,10 @@ test: $(STAMP) lint ## Run every check: lint, the docs build, the tests, and (in
 	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site-check
 	$(BIN)/pytest
 	@if [ -d solutions ]; then $(BIN)/course starter check && $(BIN)/course selftest; fi
+
+bench: $(STAMP) ## Benchmark the reference API against an echo and a naive app (needs wrk)
+	$(UV) sync --frozen --inexact --group bench --python $(PYTHON) --quiet
+	$(BIN)/python scripts/bench_api.py
 
 bench-grader: $(STAMP) ## Time `course grade 1` on the solution and the starter
 	$(BIN)/python scripts/bench_grader.py

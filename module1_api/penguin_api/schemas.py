@@ -8,9 +8,10 @@ penguins table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+from typing_extensions import TypedDict
 
 from shared_model import SCHEMA, FeatureSchema
 from shared_model.data import first_of_each_species
@@ -52,6 +53,27 @@ def real_examples(schema: FeatureSchema = SCHEMA) -> dict[str, dict[str, Any]]:
     }
 
 
+def _typed_batch(fields: dict[str, tuple[Any, Any]], max_batch_rows: int) -> Any:
+    """The batch body as TypedDicts: the Penguin model's fields and constraints, no objects.
+
+    Validating 1,000 rows into model instances costs more than scoring them; into plain dicts
+    (which the fast scorer reads directly) it costs a fraction. Built from the same field
+    definitions, so the two cannot disagree about what a valid row is.
+    """
+    # typing_extensions.TypedDict: pydantic needs it on Python < 3.12.
+    row = TypedDict(  # type: ignore[misc]
+        "PenguinRow",
+        {name: a if default is ... else NotRequired[a] for name, (a, default) in fields.items()},
+    )
+    row.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+    rows = Annotated[list[row], Field(min_length=1, max_length=max_batch_rows)]  # type: ignore[valid-type]
+    # Functional syntax on purpose: this module's postponed annotations would turn a class
+    # body's `rows: rows` into a string that names a local variable pydantic cannot see.
+    batch = TypedDict("BatchRows", {"rows": rows})  # type: ignore[misc]  # noqa: UP013
+    batch.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+    return batch
+
+
 @dataclass(frozen=True)
 class ApiModels:
     """The pydantic models of one app instance (the batch limit is a setting)."""
@@ -62,16 +84,19 @@ class ApiModels:
     predict_response: type[BaseModel]
     batch_response: type[BaseModel]
     examples: dict[str, dict[str, Any]]
+    # Validates a raw batch body straight from bytes into dicts (see _typed_batch).
+    batch_rows: TypeAdapter[Any]
 
 
 def build_models(max_batch_rows: int, schema: FeatureSchema = SCHEMA) -> ApiModels:
     examples = real_examples(schema)
     first = next(iter(examples.values()))["value"]
+    fields = {f.name: _field(f) for f in schema.features}
     penguin = create_model(
         "Penguin",
         __base__=_Strict,
         __doc__="One penguin's measurements, as the model expects them.",
-        **{f.name: _field(f) for f in schema.features},
+        **fields,
     )
     penguin.model_config["json_schema_extra"] = {"examples": [first]}
     batch_request = create_model(
@@ -117,6 +142,7 @@ def build_models(max_batch_rows: int, schema: FeatureSchema = SCHEMA) -> ApiMode
         predict_response=predict_response,
         batch_response=batch_response,
         examples=examples,
+        batch_rows=TypeAdapter(_typed_batch(fields, max_batch_rows)),
     )
 
 

@@ -40,6 +40,15 @@ def test_the_starter_not_the_solution_is_released(edition):
     assert "return Health()" not in routes
 
 
+def test_lesson_pages_keep_exercises_and_hints_but_not_solutions(edition):
+    full = (REPO_ROOT / "docs" / "module1" / "exercises.md").read_text()
+    student = (edition / "docs" / "module1" / "exercises.md").read_text()
+    assert '??? success "Solution"' in full
+    assert '??? success "Solution"' not in student
+    assert "solutions/" not in student
+    assert student.count('??? tip "Hint') == full.count('??? tip "Hint') > 0
+
+
 def test_it_is_a_git_repository_with_one_commit(edition):
     log = subprocess.run(
         ["git", "log", "--oneline"], cwd=edition, capture_output=True, text=True, check=True

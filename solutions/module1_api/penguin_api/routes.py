@@ -76,6 +76,7 @@ def build_router(
     auth = [Depends(require_api_key(keys))] if keys else []
     penguin_body = Body(openapi_examples=models.examples)
 
+    # --8<-- [start:probes]
     @router.get("/health", tags=["probes"], summary="Liveness: the process answers")
     async def health() -> Health:
         # BEGIN STARTER
@@ -105,11 +106,13 @@ def build_router(
         # BEGIN SOLUTION
         return Ready(model_version=model.version)
         # END SOLUTION
+        # --8<-- [end:probes]
 
     @router.get("/model", tags=["model"], summary="Metadata of the model being served")
     async def model_info(model: Model) -> ModelInfo:
         return ModelInfo.model_validate(model.metadata)
 
+    # --8<-- [start:predict]
     @router.post(
         "/predict",
         tags=["predictions"],
@@ -140,6 +143,7 @@ def build_router(
         (result,) = _predictions(model, [penguin])
         return {**result, "model_version": model.version}
         # END SOLUTION
+        # --8<-- [end:predict]
 
     batch_rows = batch_rows_dependency(models)
 

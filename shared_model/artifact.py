@@ -132,6 +132,7 @@ def save_artifact(model: TrainedModel, out_dir: Path) -> Path:
         "git_commit": _git_commit(),
         "versions": runtime_versions(),
         "training_data_sha256": model.data_sha256,
+        "recipe_sha256": recipe_sha256(),
         "seed": model.seed,
         "metrics": model.metrics,
         "classes": list(model.schema.classes),
@@ -141,6 +142,15 @@ def save_artifact(model: TrainedModel, out_dir: Path) -> Path:
     }
     (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
     return out_dir
+
+
+def recipe_sha256() -> str:
+    """A fingerprint of the training code: a model made by another recipe is another model.
+
+    Library versions and the schema can match while the pipeline's steps differ (an imputer
+    changed, a step added); such a model may load and then fail or mispredict at serving time.
+    """
+    return _sha256(Path(__file__).with_name("training.py"))
 
 
 def check_versions(recorded: dict[str, str], model_dir: Path) -> None:
@@ -195,6 +205,11 @@ def load_artifact(model_dir: Path, schema: FeatureSchema = SCHEMA) -> LoadedMode
             f"{METADATA_FILE} expects {expected[:12]}…; run `{FIX_COMMAND}` to rebuild it."
         )
     check_versions(recorded_versions, model_dir)
+    if metadata.get("recipe_sha256") != recipe_sha256():
+        raise ArtifactError(
+            f"The model in {model_dir} was trained by another version of "
+            f"shared_model/training.py than this one; run `{FIX_COMMAND}` to retrain it."
+        )
     if saved_schema != schema:
         raise ArtifactError(
             f"The model in {model_dir} was trained on a different feature schema than the one "

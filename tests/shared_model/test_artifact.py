@@ -9,7 +9,13 @@ import pytest
 import skops.io as sio
 
 from shared_model import SCHEMA, ArtifactError, load_artifact
-from shared_model.artifact import CHECKSUM_FILE, METADATA_FILE, MODEL_FILE, runtime_versions
+from shared_model.artifact import (
+    CHECKSUM_FILE,
+    METADATA_FILE,
+    MODEL_FILE,
+    recipe_sha256,
+    runtime_versions,
+)
 from shared_model.data import data_sha256, load_penguins
 
 
@@ -39,6 +45,7 @@ def test_the_artifact_holds_model_checksum_and_metadata(model_dir: Path):
     assert metadata["version"] == "1.0.0"
     assert metadata["versions"] == runtime_versions()
     assert metadata["training_data_sha256"] == data_sha256()
+    assert metadata["recipe_sha256"] == recipe_sha256()
     assert metadata["classes"] == list(SCHEMA.classes)
     assert metadata["feature_schema"] == SCHEMA.to_dict()
     assert set(metadata["metrics"]) == {"accuracy", "macro_f1", "n_train", "n_test"}
@@ -103,6 +110,16 @@ def test_python_minor_mismatch(artifact_copy: Path):
     _edit_metadata(artifact_copy, versions__python="3.99.0")
     with pytest.raises(ArtifactError, match=r"saved with Python 3\.99 but this is Python"):
         load_artifact(artifact_copy)
+
+
+def test_a_model_from_another_training_recipe_is_refused(artifact_copy: Path):
+    _edit_metadata(artifact_copy, recipe_sha256="0" * 64)
+    with pytest.raises(ArtifactError) as err:
+        load_artifact(artifact_copy)
+    assert str(err.value) == (
+        f"The model in {artifact_copy} was trained by another version of "
+        "shared_model/training.py than this one; run `course model train` to retrain it."
+    )
 
 
 def test_schema_drift_is_detected(artifact_copy: Path):

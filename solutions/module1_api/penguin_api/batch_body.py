@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import email.message
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -98,7 +98,8 @@ class ColumnarBatchCheck:
         self.allowed = tuple(
             frozenset([*f.categories, *([None] if f.nullable else [])]) for f in schema.categorical
         )
-        self.numeric_row = itemgetter(*self.numeric_names)
+        self.ordered_names = (*self.numeric_names, *self.categorical_names)
+        self.row_values = itemgetter(*self.ordered_names)
 
     def __call__(self, body: bytes) -> Columns | None:
         try:
@@ -112,29 +113,50 @@ class ColumnarBatchCheck:
             return None
         if set(map(type, rows)) != {dict}:
             return None
-        # Clients send rows with the same keys in the same order, so there are few layouts.
-        for layout in set(map(tuple, rows)):
-            if not self.required <= set(layout) <= self.names:
-                return None
+        columns = self._columns(rows)
+        if columns is None:
+            return None
+        n_numeric = len(self.numeric_names)
+        numeric, categories = columns[:n_numeric], columns[n_numeric:]
+        # strict floats: JSON integers and floats, never booleans (nor strings, which numpy
+        # would convert).
+        if not set(map(type, chain.from_iterable(numeric))) <= {int, float}:
+            return None
         try:
-            numeric = list(map(self.numeric_row, rows))
-            # strict floats: JSON integers and floats; never booleans (bool is not int here).
-            if not set(map(type, chain.from_iterable(numeric))) <= {int, float}:
-                return None
-            numbers = np.array(numeric, dtype=np.float64).reshape(len(rows), -1)
-        except (KeyError, OverflowError, TypeError):  # e.g. a number beyond float64: an error
+            numbers = np.array(numeric, dtype=np.float64).T
+        except OverflowError:  # an integer beyond float64's range: certainly out of range
             return None
         # NaN and infinities fail both comparisons, so this also rejects non-finite values.
         if not ((numbers >= self.minimums).all() and (numbers <= self.maximums).all()):
             return None
-        categories = tuple([row.get(name) for row in rows] for name in self.categorical_names)
         for values, allowed in zip(categories, self.allowed, strict=True):
             try:
                 if not allowed.issuperset(values):
                     return None
             except TypeError:  # an unhashable value (a list, an object): certainly invalid
                 return None
-        return Columns(self.numeric_names, numbers, self.categorical_names, categories)
+        return Columns(self.numeric_names, numbers, self.categorical_names, tuple(categories))
+
+    def _columns(self, rows: list[dict[str, Any]]) -> list[Sequence[Any]] | None:
+        """Each feature's values, in ``ordered_names`` order; ``None`` if a row's keys are wrong."""
+        if set(map(len, rows)) == {len(self.names)}:
+            # The usual body: every row has every key. One C call per row takes its values,
+            # and a KeyError means an unknown key stands in for a known one.
+            try:
+                return list(zip(*map(self.row_values, rows), strict=True))
+            except KeyError:
+                return None
+        # Some rows leave out an optional key. Clients send rows with the same keys in the
+        # same order, so there are few distinct layouts to check.
+        for layout in set(map(tuple, rows)):
+            if not self.required <= set(layout) <= self.names:
+                return None
+        return [
+            list(map(itemgetter(name), rows))
+            if name in self.required
+            else [row.get(name) for row in rows]
+            for name in self.ordered_names
+        ]
 
 
 def _row_limits(model: type[BaseModel]) -> tuple[int, int]:

@@ -1,8 +1,9 @@
-"""``make bench``: the reference API against an echo app and a naive app, side by side.
+"""``make bench``: the reference API against a constant, an echo and a naive app, side by side.
 
-Starts three servers with the same uvicorn flags and worker count: ``echo`` (validates the body,
-returns a constant: the ceiling), ``naive`` (a DataFrame and the scikit-learn Pipeline per
-request) and ``reference`` (module 1's solution). Then drives each with wrk at the same
+Starts four servers with the same uvicorn flags and worker count: ``constant`` (answers without
+reading the body: what HTTP alone costs on this machine), ``echo`` (validates the body, returns a
+constant: what the framework's validation costs), ``naive`` (a DataFrame and the scikit-learn
+Pipeline per request) and ``reference`` (module 1's solution). Then drives each with wrk at the same
 concurrency, in alternating rounds, on ``/predict`` (one penguin) and ``/predict/batch`` (1,000
 penguins), and reports req/s, rows/s, p50/p99 and the ratios to echo.
 
@@ -59,6 +60,7 @@ UVICORN_FLAGS = [
 # The full edition benchmarks the reference solution; a student edition, the student's own app.
 SERVED = "reference" if is_full_edition() else "yours"
 APPS = {
+    "constant": "bench_apps:constant_app",
     "echo": "bench_apps:echo_app",
     "naive": "bench_apps:naive_app",
     SERVED: "penguin_api.main:create_app",
@@ -276,7 +278,7 @@ def plot(summaries: list[Summary], path: Path, title: str) -> None:
     import matplotlib.pyplot as plt
 
     apps = list(APPS)
-    colours = {"echo": "#9e9e9e", "naive": "#e57373", SERVED: "#3f51b5"}
+    colours = {"constant": "#e0e0e0", "echo": "#9e9e9e", "naive": "#e57373", SERVED: "#3f51b5"}
     panels = [
         ("predict", "rps", "/predict: requests/s"),
         ("predict", "p99_ms", "/predict: p99 latency (ms)"),

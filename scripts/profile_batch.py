@@ -37,8 +37,8 @@ from course.paths import module1_app_dir
 sys.path[:0] = [str(module1_app_dir()), str(Path(__file__).resolve().parent)]
 
 from bench_api import bodies  # noqa: E402
-from bench_apps import echo_app  # noqa: E402
-from fastapi import FastAPI, Response  # noqa: E402
+from bench_apps import constant_app, echo_app  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 from penguin_api.batch_body import ColumnarBatchCheck, _row_limits  # noqa: E402
 from penguin_api.batch_response import batch_response_json  # noqa: E402
 from penguin_api.main import create_app  # noqa: E402
@@ -61,17 +61,6 @@ def cpu_us(work: Callable[[], Any], repeats: int) -> float:
         work()
         times.append(time.thread_time_ns() - start)
     return statistics.median(times) / 1000
-
-
-def constant_app() -> FastAPI:
-    """The floor: answers constant bytes without reading the body."""
-    app = FastAPI()
-
-    @app.post("/predict/batch")
-    async def predict_batch() -> Response:
-        return Response(b'{"predictions":[]}', media_type="application/json")
-
-    return app
 
 
 def asgi_request(app: Any, body: bytes, state: dict[str, Any]) -> Callable[[], None]:

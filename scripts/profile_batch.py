@@ -52,15 +52,21 @@ from shared_model.fast import load_fast_model  # noqa: E402
 console = Console()
 
 
-def cpu_us(work: Callable[[], Any], repeats: int) -> float:
-    """Median CPU time of one call, in µs (thread time: other processes' load is not counted)."""
-    work()  # first-call costs (caches, lazy imports) are not what a server pays per request
-    times = []
+def cpu_us(works: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """Median CPU time of one call of each, in µs (thread time: other processes do not count).
+
+    The calls are interleaved, one of each per round, so that whatever else the machine does
+    weighs on all of them alike: their ratios are what to read.
+    """
+    for work in works.values():
+        work()  # first-call costs (caches, lazy imports) are not what a server pays per request
+    times: dict[str, list[int]] = {name: [] for name in works}
     for _ in range(repeats):
-        start = time.thread_time_ns()
-        work()
-        times.append(time.thread_time_ns() - start)
-    return statistics.median(times) / 1000
+        for name, work in works.items():
+            start = time.thread_time_ns()
+            work()
+            times[name].append(time.thread_time_ns() - start)
+    return {name: statistics.median(values) / 1000 for name, values in times.items()}
 
 
 def asgi_request(app: Any, body: bytes, state: dict[str, Any]) -> Callable[[], None]:
@@ -135,49 +141,38 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     r = args.repeats
-    stages: list[tuple[str, str, float]] = [
-        ("FastAPI (echo)", "json.loads", cpu_us(lambda: json.loads(body), r)),
-        (
-            "FastAPI (echo)",
-            "validate into 1,000 models",
-            cpu_us(lambda: models.batch_request.model_validate(json.loads(body)), r),
+    answer = {"predictions": _predictions(model, rows), "model_version": model.version}
+    stages: dict[tuple[str, str], Callable[[], Any]] = {
+        ("FastAPI (echo)", "json.loads"): lambda: json.loads(body),
+        ("FastAPI (echo)", "json.loads + validate into 1,000 models"): lambda: (
+            models.batch_request.model_validate(json.loads(body))
         ),
-        (
-            "before",
+        ("before", "validate_json into dicts"): lambda: models.batch_rows.validate_json(body),
+        ("before", "score (records to columns, numpy)"): lambda: model.predict_proba(rows),
+        ("before", "score + 2,000 answer dicts"): lambda: _predictions(model, rows),
+        ("before", "to_json of the dicts"): lambda: to_json(answer),
+        ("after", "ColumnarBatchCheck (parse + check)"): lambda: check(body),
+        ("after", "score from columns"): lambda: model.predict_proba_columns(columns),
+        ("after", "batch_response_json"): lambda: batch_response_json(
+            probabilities, model.classes, model.version
+        ),
+    }
+    timed = cpu_us({f"{who}|{stage}": work for (who, stage), work in stages.items()}, r)
+    us = {tuple(key.split("|")): value for key, value in timed.items()}
+    before = sum(
+        us[("before", stage)]
+        for stage in (
             "validate_json into dicts",
-            cpu_us(lambda: models.batch_rows.validate_json(body), r),
-        ),
-        (
-            "before",
-            "score (records -> columns -> numpy)",
-            cpu_us(lambda: model.predict_proba(rows), r),
-        ),
-        (
-            "before",
-            "2,000 answer dicts (score included)",
-            cpu_us(lambda: _predictions(model, rows), r),
-        ),
-        (
-            "before",
+            "score + 2,000 answer dicts",
             "to_json of the dicts",
-            cpu_us(lambda: to_json({"predictions": _predictions(model, rows)}), r)
-            - cpu_us(lambda: _predictions(model, rows), r),
-        ),
-        ("after", "ColumnarBatchCheck (parse + check)", cpu_us(lambda: check(body), r)),
-        ("after", "score from columns", cpu_us(lambda: model.predict_proba_columns(columns), r)),
-        (
-            "after",
-            "batch_response_json",
-            cpu_us(lambda: batch_response_json(probabilities, model.classes, model.version), r),
-        ),
-    ]
-    before = stages[2][2] + stages[4][2] + stages[5][2]
-    after = sum(us for who, _, us in stages if who == "after")
-    table = Table(title=f"1,000-row batch, CPU µs per request (median of {r})")
+        )
+    )
+    after = sum(value for (who, _), value in us.items() if who == "after")
+    table = Table(title=f"1,000-row batch, CPU µs per request (median of {r}, interleaved)")
     for column in ("path", "stage", "µs"):
         table.add_column(column, justify="right" if column == "µs" else "left")
-    for who, stage, us in stages:
-        table.add_row(who, stage, f"{us:,.0f}")
+    for (who, stage), value in us.items():
+        table.add_row(who, stage, f"{value:,.0f}")
     table.add_row("before", "[b]total[/b]", f"[b]{before:,.0f}[/b]")
     table.add_row("after", "[b]total[/b]", f"[b]{after:,.0f}[/b]", end_section=True)
     table.add_row("", "after / before", f"{after / before:.0%}")
@@ -191,9 +186,9 @@ def main() -> None:
     end_to_end = Table(title="POST /predict/batch through the ASGI app (no HTTP server)")
     for column in ("app", "CPU µs per request", "requests/s on one core", "rows/s"):
         end_to_end.add_column(column, justify="left" if column == "app" else "right")
-    for name, (app, app_state) in apps.items():
-        us = cpu_us(asgi_request(app, body, app_state), r)
-        end_to_end.add_row(name, f"{us:,.0f}", f"{1e6 / us:,.0f}", f"{1e9 / us:,.0f}")
+    requests = cpu_us({name: asgi_request(app, body, st) for name, (app, st) in apps.items()}, r)
+    for name, value in requests.items():
+        end_to_end.add_row(name, f"{value:,.0f}", f"{1e6 / value:,.0f}", f"{1e9 / value:,.0f}")
     console.print(end_to_end)
     finish()
 

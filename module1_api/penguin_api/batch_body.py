@@ -99,7 +99,7 @@ class ColumnarBatchCheck:
             frozenset([*f.categories, *([None] if f.nullable else [])]) for f in schema.categorical
         )
         self.ordered_names = (*self.numeric_names, *self.categorical_names)
-        self.row_values = itemgetter(*self.ordered_names)
+        self.getters = tuple(itemgetter(name) for name in self.ordered_names)
 
     def __call__(self, body: bytes) -> Columns | None:
         try:
@@ -140,10 +140,10 @@ class ColumnarBatchCheck:
     def _columns(self, rows: list[dict[str, Any]]) -> list[Sequence[Any]] | None:
         """Each feature's values, in ``ordered_names`` order; ``None`` if a row's keys are wrong."""
         if set(map(len, rows)) == {len(self.names)}:
-            # The usual body: every row has every key. One C call per row takes its values,
-            # and a KeyError means an unknown key stands in for a known one.
+            # The usual body: every row has every key. A column is one C-level loop over the
+            # rows, and a KeyError means an unknown key stands in for a known one.
             try:
-                return list(zip(*map(self.row_values, rows), strict=True))
+                return [list(map(getter, rows)) for getter in self.getters]
             except KeyError:
                 return None
         # Some rows leave out an optional key. Clients send rows with the same keys in the
@@ -152,10 +152,8 @@ class ColumnarBatchCheck:
             if not self.required <= set(layout) <= self.names:
                 return None
         return [
-            list(map(itemgetter(name), rows))
-            if name in self.required
-            else [row.get(name) for row in rows]
-            for name in self.ordered_names
+            list(map(getter, rows)) if name in self.required else [row.get(name) for row in rows]
+            for name, getter in zip(self.ordered_names, self.getters, strict=True)
         ]
 
 

@@ -14,6 +14,7 @@ problems either way. ``tests/reference_api/test_batch_body.py`` holds the paths 
 from __future__ import annotations
 
 import email.message
+import functools
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from itertools import chain
@@ -32,6 +33,9 @@ from shared_model import SCHEMA, FeatureSchema
 from shared_model.fast import Columns
 
 
+# Clients send the same few content types over and over; parsing one as a MIME header costs
+# more than validating a small batch, so each distinct value is parsed once.
+@functools.lru_cache(maxsize=64)
 def _is_json(content_type: str | None) -> bool:
     # The test FastAPI applies (strict_content_type): no header is not JSON.
     if not content_type:

@@ -96,6 +96,28 @@ def live_url(graded_dir: Path) -> Iterator[str]:
         ) from None
 
 
+# A small batch limit, so that an oversized batch is a light request.
+STARTED_SERVER_BATCH_ROWS = 40
+
+
+@pytest.fixture(scope="session")
+def started_server(graded_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The graded app as a real server that answers at all, even if its probes are TODOs.
+
+    Yields its URL and process (whose PID the network exercise looks up). MAX_BATCH_ROWS is
+    set to ``STARTED_SERVER_BATCH_ROWS``.
+    """
+    env = {"MAX_BATCH_ROWS": str(STARTED_SERVER_BATCH_ROWS)}
+    try:
+        with serve_app(graded_dir, env=env, deadline_s=scaled(30.0), any_status=True) as server:
+            yield server
+    except ServerDidNotStartError as exc:
+        raise CheckFailure(
+            f"the app did not start as a server: {exc}",
+            help=f"Try it yourself: uvicorn {APP_FACTORY} --factory --app-dir {graded_dir}",
+        ) from None
+
+
 @pytest.fixture(scope="session")
 def real_penguins() -> list[tuple[str, dict[str, Any]]]:
     """(species, request body) for the first complete penguin of each species."""

@@ -57,16 +57,12 @@ def shown(response: httpx.Response, limit: int = 200) -> str:
 
 def expect_problem(response: httpx.Response, status: int, what: str) -> dict[str, Any]:
     """Fail unless ``response`` is an RFC 9457 problem with this status; return its body."""
-    help_ = (
-        "Every 4xx/5xx answer is application/problem+json with type, title, status and "
-        "detail: answer it with problem(...) in penguin_api/problems.py."
-    )
+    # No help= on these: the check's own hint says which handler to write.
     if response.status_code != status:
         raise CheckFailure(
             f"{what} answered {response.status_code}, not {status}",
             expected=status,
             actual=shown(response),
-            help=help_,
         )
     content_type = response.headers.get("content-type", "(none)")
     if content_type.split(";")[0].strip() != PROBLEM_JSON:
@@ -74,7 +70,6 @@ def expect_problem(response: httpx.Response, status: int, what: str) -> dict[str
             f"{what} is not a problem details document (its Content-Type is {content_type})",
             expected=PROBLEM_JSON,
             actual=shown(response),
-            help=help_,
         )
     body = _body(response)
     missing = [m for m in PROBLEM_MEMBERS if not isinstance(body, dict) or m not in body]
@@ -83,7 +78,6 @@ def expect_problem(response: httpx.Response, status: int, what: str) -> dict[str
             f"{what} lacks the problem member(s) {', '.join(missing)}",
             expected=", ".join(PROBLEM_MEMBERS),
             actual=shown(response),
-            help=help_,
         )
     if body["status"] != status:
         raise CheckFailure(

@@ -56,5 +56,9 @@ def run_script(graded_dir: Path, relative: str, *args: str, timeout_s: float = 1
         ) from None
     run = ScriptRun(command, result.returncode, result.stdout, result.stderr)
     if "not written yet" in result.stderr:
-        raise CheckFailure(f"{relative} is still the starter's TODO", actual=run.described())
+        raise CheckFailure(
+            f"{relative} is still the starter's TODO: write it",
+            expected="what the script's usage comment says it prints",
+            actual=run.described(),
+        )
     return run

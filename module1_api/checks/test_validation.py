@@ -9,9 +9,9 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from course.grading import CheckFailure, check
-from course.grading.api_fixtures import STARTED_SERVER_BATCH_ROWS
 from course.grading.problem_details import error_fields, shown
 from shared_model import SCHEMA
 
@@ -21,6 +21,14 @@ MISSING = object()
 
 # (what the case is, path, raw body, the field the error must name)
 Case = tuple[str, str, bytes, str]
+
+
+@pytest.fixture(scope="module")
+def max_batch_rows(graded_dir) -> int:
+    """The batch limit the graded server runs with: its own settings, in the same environment."""
+    from penguin_api.settings import Settings
+
+    return Settings().max_batch_rows
 
 
 def _penguin(real_penguins: list[tuple[str, dict[str, Any]]], **changes: Any) -> dict[str, Any]:
@@ -77,15 +85,13 @@ def _expect_rejected(url: str, real_penguins: list[tuple[str, dict[str, Any]]], 
     kind="live",
     timeout=60,
 )
-def test_accepts_valid(started_server, real_penguins):
+def test_accepts_valid(started_server, real_penguins, max_batch_rows):
     url = started_server[0]
     lowest = {f.name: f.minimum for f in SCHEMA.numeric}
     highest = {f.name: f.maximum for f in SCHEMA.numeric}
     as_ints = {f.name: int(f.minimum) + 1 for f in SCHEMA.numeric}
     # All three species, repeated up to the limit exactly.
-    full_batch = ([p for _, p in real_penguins] * STARTED_SERVER_BATCH_ROWS)[
-        :STARTED_SERVER_BATCH_ROWS
-    ]
+    full_batch = ([p for _, p in real_penguins] * max_batch_rows)[:max_batch_rows]
     cases = [
         ("sex null (not recorded)", "/predict", _penguin(real_penguins, sex=None)),
         ("sex left out (it is nullable)", "/predict", _penguin(real_penguins, sex=MISSING)),
@@ -93,7 +99,7 @@ def test_accepts_valid(started_server, real_penguins):
         ("every measurement at its maximum", "/predict", _penguin(real_penguins, **highest)),
         ("whole numbers for the measurements", "/predict", _penguin(real_penguins, **as_ints)),
         (
-            f"a batch of exactly MAX_BATCH_ROWS={STARTED_SERVER_BATCH_ROWS} rows",
+            f"a batch of exactly MAX_BATCH_ROWS={max_batch_rows} rows",
             "/predict/batch",
             {"rows": full_batch},
         ),
@@ -249,16 +255,16 @@ def test_extra_missing(started_server, real_penguins):
     kind="live",
     timeout=60,
 )
-def test_batch(started_server, real_penguins):
+def test_batch(started_server, real_penguins, max_batch_rows):
     good = real_penguins[0][1]
-    too_many = [good] * (STARTED_SERVER_BATCH_ROWS + 1)
+    too_many = [good] * (max_batch_rows + 1)
     _expect_rejected(
         started_server[0],
         real_penguins,
         [
             ("an empty batch", "/predict/batch", _raw({"rows": []}), "rows"),
             (
-                f"{len(too_many)} rows (MAX_BATCH_ROWS={STARTED_SERVER_BATCH_ROWS})",
+                f"{len(too_many)} rows (MAX_BATCH_ROWS={max_batch_rows})",
                 "/predict/batch",
                 _raw({"rows": too_many}),
                 "rows",

@@ -79,10 +79,13 @@ def corpus(root: Path, outside: Path) -> dict[str, str]:
         "ki-edited-checks": (MODULE.student_dir(), edit_checks),
     }
     for student, (source, mutation) in cases.items():
-        package = root / student / MODULE.folder / "penguin_api"
+        # The whole module folder (the package, network scripts, answers), as handed in.
         shutil.copytree(
-            source / "penguin_api", package, ignore=shutil.ignore_patterns("__pycache__")
+            source,
+            root / student / MODULE.folder,
+            ignore=shutil.ignore_patterns("__pycache__", "checks"),
         )
+        package = root / student / MODULE.folder / "penguin_api"
         if mutation:
             mutation(package)
     return {student: str(mutation) for student, (_, mutation) in cases.items()}

@@ -13,27 +13,19 @@ port="${hostport##*:}"
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 
-# --8<-- [start:dns]
 # 1. Which address does the name resolve to? (getent: what programs use, /etc/hosts included)
 step getent ahosts "$host"
-# --8<-- [end:dns]
 
-# --8<-- [start:listen]
 # 2. Is a process listening on that port, and which one? (-l listening, -t TCP, -n numeric, -p process)
 step ss -ltnp "sport = :$port"
-# --8<-- [end:listen]
 
-# --8<-- [start:connect]
 # 3. Does a TCP connection open? (-z: connect, send nothing; -v: say what happened; -w 2: give up after 2 s)
 if command -v nc >/dev/null; then
     step nc -zv -w 2 "$host" "$port"
 else
     echo "(nc is not installed: sudo apt-get install netcat-openbsd)"
 fi
-# --8<-- [end:connect]
 
-# --8<-- [start:http]
 # 4. What does HTTP say? (-v: the request and response headers, marked > and <)
 step curl -sv --max-time 5 "$url/health"
-# --8<-- [end:http]
 echo

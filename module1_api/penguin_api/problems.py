@@ -12,7 +12,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -67,7 +67,7 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     return await request_validation_exception_handler(request, exc)
 
 
-async def _http(request: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     # TODO (exercise 6): 404 (no such path), 405 (wrong method) and every HTTPException an
     # endpoint raises arrive here. Answer them with `problem(...)`, and keep the exception's

@@ -12,7 +12,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -102,7 +102,7 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 # --8<-- [start:http]
-async def _http(request: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     # BEGIN STARTER
     # # TODO (exercise 6): 404 (no such path), 405 (wrong method) and every HTTPException an

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from course.grading.limits import scaled
-from course.grading.live import APP_FACTORY, ServerDidNotStartError, serve_app
+from course.grading.live import APP_FACTORY, ServerDidNotStartError, serve_app, wait_until_ready
 from course.grading.spec import CheckFailure
 
 if TYPE_CHECKING:
@@ -84,16 +84,34 @@ def unstarted_client(graded_dir: Path) -> TestClient:
 
 
 @pytest.fixture(scope="session")
-def live_url(graded_dir: Path) -> Iterator[str]:
-    """The graded app served by uvicorn in its own process, on a free port."""
+def started_server(graded_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The graded app as a real server on a free port, up as soon as it answers at all.
+
+    Yields its URL and process (whose PID the network exercise looks up). A starter whose
+    probes are still TODOs is up too, so the checks of other exercises can run against it.
+    """
     try:
-        with serve_app(graded_dir, deadline_s=scaled(30.0)) as (url, _):
-            yield url
+        with serve_app(graded_dir, deadline_s=scaled(30.0), any_status=True) as server:
+            yield server
     except ServerDidNotStartError as exc:
         raise CheckFailure(
             f"the app did not start as a server: {exc}",
             help=f"Try it yourself: uvicorn {APP_FACTORY} --factory --app-dir {graded_dir}",
         ) from None
+
+
+@pytest.fixture(scope="session")
+def live_url(started_server: tuple[str, subprocess.Popen[bytes]]) -> str:
+    """The URL of the same server, once GET /ready answers 200 (one server start, not two)."""
+    url, process = started_server
+    try:
+        wait_until_ready(url, process, scaled(30.0))
+    except ServerDidNotStartError as exc:
+        raise CheckFailure(
+            f"the app runs as a server but is not ready: {exc}",
+            help="Run `course serve --student` and ask GET /ready with curl: it must answer 200.",
+        ) from None
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,10 @@ from typing import Any, Literal, TypeVar
 import pytest
 
 Kind = Literal["static", "unit", "live"]
-Need = Literal["docker", "kubectl", "cluster"]
+# The command-line tools are the ones module 1's network exercise runs (needs.TOOL_PACKAGES).
+Need = Literal["docker", "kubectl", "cluster", "curl", "nc", "ss", "getent"]
 KINDS: tuple[str, ...] = ("static", "unit", "live")
-NEEDS: tuple[str, ...] = ("docker", "kubectl", "cluster")
+NEEDS: tuple[str, ...] = ("docker", "kubectl", "cluster", "curl", "nc", "ss", "getent")
 DEFAULT_TIMEOUT_S = 30.0
 
 F = TypeVar("F", bound=Callable[..., Any])

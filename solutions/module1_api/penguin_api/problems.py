@@ -12,7 +12,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -53,8 +53,22 @@ def _location(loc: tuple[Any, ...]) -> str:
     return text or "body"
 
 
+# --8<-- [start:validation]
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    # BEGIN STARTER
+    # # TODO (exercise 6): FastAPI's default answers {"detail": [...]} as application/json, a
+    # # second error format next to problem+json. Answer with `problem(...)` instead:
+    # # - 400 (slug "invalid-json") when an error's type is "json_invalid";
+    # # - 415 (slug "unsupported-media-type") when the whole body is missing its JSON
+    # #   Content-Type (an error located at ("body",) and no "json" in the content-type header);
+    # # - else 422 (slug "validation-error") with `errors=[{"field": _location(e["loc"]),
+    # #   "message": e["msg"], "type": e["type"]}, ...]` and a `detail` sentence naming fields.
+    # from fastapi.exception_handlers import request_validation_exception_handler
+    #
+    # return await request_validation_exception_handler(request, exc)
+    # END STARTER
+    # BEGIN SOLUTION
     raw = exc.errors()
     if any(e["type"] == "json_invalid" for e in raw):
         return problem(
@@ -83,11 +97,25 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
         slug="validation-error",
         errors=errors,
     )
+    # END SOLUTION
+    # --8<-- [end:validation]
 
 
-async def _http(_: Request, exc: Exception) -> JSONResponse:
+# --8<-- [start:http]
+async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    # BEGIN STARTER
+    # # TODO (exercise 6): 404 (no such path), 405 (wrong method) and every HTTPException an
+    # # endpoint raises arrive here. Answer them with `problem(...)`, and keep the exception's
+    # # headers: a 405 must still say which methods are allowed (the Allow header).
+    # from fastapi.exception_handlers import http_exception_handler
+    #
+    # return await http_exception_handler(request, exc)
+    # END STARTER
+    # BEGIN SOLUTION
     return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+    # END SOLUTION
+    # --8<-- [end:http]
 
 
 async def _not_ready(_: Request, __: Exception) -> JSONResponse:
@@ -99,14 +127,27 @@ async def _not_ready(_: Request, __: Exception) -> JSONResponse:
     )
 
 
+# --8<-- [start:unexpected]
+# BEGIN SOLUTION
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # The trace goes to the server log, never to the client.
     logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "The server hit an unexpected error; it has been logged.")
 
 
+# END SOLUTION
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(ModelNotReadyError, _not_ready)
+    # BEGIN STARTER
+    # # TODO (exercise 6): any other exception (a bug, a library that raises) ends up in
+    # # Starlette's plain-text 500 page, or in a page with the stack trace when debug is on.
+    # # Write `async def _unexpected(request, exc)` that logs the exception with its trace
+    # # (`logger.exception`) and answers `problem(500, ...)` without a word about the exception,
+    # # and register it here for `Exception`.
+    # END STARTER
+    # BEGIN SOLUTION
     app.add_exception_handler(Exception, _unexpected)
+    # END SOLUTION
+    # --8<-- [end:unexpected]

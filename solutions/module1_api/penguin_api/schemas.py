@@ -17,13 +17,41 @@ from shared_model import SCHEMA, FeatureSchema
 from shared_model.data import first_of_each_species
 from shared_model.schema import NumericFeature
 
+# --8<-- [start:request-config]
+# BEGIN STARTER
+# # TODO (exercise 3): a client sends {"beak_colour": "orange", ...}. Today the field is
+# # silently dropped, and so is a typo such as "flipper_lenght_mm" next to a missing field.
+# # Configure the request models to reject any field the schema does not know.
+# REQUEST_CONFIG = ConfigDict()
+# END STARTER
+# BEGIN SOLUTION
+# Unknown fields are rejected: a typo ("flipper_lenght_mm") must not silently become "missing".
+REQUEST_CONFIG = ConfigDict(extra="forbid")
+# END SOLUTION
+# --8<-- [end:request-config]
+
 
 class _Strict(BaseModel):
-    # Unknown fields are rejected: a typo ("flipper_lenght_mm") must not silently become "missing".
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST_CONFIG
 
 
+# --8<-- [start:field]
 def _field(feature: Any) -> tuple[Any, Any]:
+    """The pydantic annotation and default of one feature of the shared schema."""
+    # BEGIN STARTER
+    # # TODO (exercise 3): these fields accept far too much. Make a numeric feature reject
+    # # strings ("39.1"), booleans, NaN, ±Infinity and 1e309, and anything outside
+    # # [feature.minimum, feature.maximum]; make a categorical feature accept only
+    # # feature.categories (and null only when feature.nullable). Read the lesson on
+    # # validation: `Field(strict=..., allow_inf_nan=..., ge=..., le=...)` and `Literal`.
+    # if isinstance(feature, NumericFeature):
+    #     description = f"{feature.description}, in {feature.unit}"
+    #     return Annotated[float, Field(description=description)], ...
+    # if feature.nullable:
+    #     return Annotated[str | None, Field(description=feature.description)], None
+    # return Annotated[str, Field(description=feature.description)], ...
+    # END STARTER
+    # BEGIN SOLUTION
     if isinstance(feature, NumericFeature):
         annotation = Annotated[
             float,
@@ -43,6 +71,22 @@ def _field(feature: Any) -> tuple[Any, Any]:
     if feature.nullable:
         return Annotated[choices | None, Field(description=feature.description)], None
     return Annotated[choices, Field(description=feature.description)], ...
+    # END SOLUTION
+    # --8<-- [end:field]
+
+
+# --8<-- [start:batch-size]
+def batch_size(max_batch_rows: int) -> Any:
+    """The constraint on a batch's ``rows`` list (the limit is the MAX_BATCH_ROWS setting)."""
+    # BEGIN STARTER
+    # # TODO (exercise 3): a batch of 0 rows is a client mistake, and one of a million rows
+    # # would hold the server for seconds. Allow 1 to max_batch_rows rows.
+    # return Field()
+    # END STARTER
+    # BEGIN SOLUTION
+    return Field(min_length=1, max_length=max_batch_rows)
+    # END SOLUTION
+    # --8<-- [end:batch-size]
 
 
 def real_examples(schema: FeatureSchema = SCHEMA) -> dict[str, dict[str, Any]]:
@@ -65,12 +109,12 @@ def _typed_batch(fields: dict[str, tuple[Any, Any]], max_batch_rows: int) -> Any
         "PenguinRow",
         {name: a if default is ... else NotRequired[a] for name, (a, default) in fields.items()},
     )
-    row.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
-    rows = Annotated[list[row], Field(min_length=1, max_length=max_batch_rows)]  # type: ignore[valid-type]
+    row.__pydantic_config__ = REQUEST_CONFIG  # type: ignore[attr-defined]
+    rows = Annotated[list[row], batch_size(max_batch_rows)]  # type: ignore[valid-type]
     # Functional syntax on purpose: this module's postponed annotations would turn a class
     # body's `rows: rows` into a string that names a local variable pydantic cannot see.
     batch = TypedDict("BatchRows", {"rows": rows})  # type: ignore[misc]  # noqa: UP013
-    batch.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+    batch.__pydantic_config__ = REQUEST_CONFIG  # type: ignore[attr-defined]
     return batch
 
 
@@ -103,10 +147,7 @@ def build_models(max_batch_rows: int, schema: FeatureSchema = SCHEMA) -> ApiMode
         "BatchRequest",
         __base__=_Strict,
         __doc__=f"Up to {max_batch_rows} penguins, scored in one call.",
-        rows=(
-            list[penguin],  # type: ignore[valid-type]
-            Field(min_length=1, max_length=max_batch_rows),
-        ),
+        rows=(list[penguin], batch_size(max_batch_rows)),  # type: ignore[valid-type]
     )
     batch_request.model_config["json_schema_extra"] = {
         "examples": [{"rows": [e["value"] for e in examples.values()]}]

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Usage: status_line.sh HOST PORT PATH
+# Sends `GET PATH` over a plain TCP connection, written by hand, and prints the status line
+# of the answer (e.g. "HTTP/1.1 200 OK") without its trailing carriage return.
+set -euo pipefail
+host="${1:?usage: status_line.sh HOST PORT PATH}"
+port="${2:?usage: status_line.sh HOST PORT PATH}"
+path="${3:?usage: status_line.sh HOST PORT PATH}"
+# TODO (exercise 1): open a TCP connection with bash's /dev/tcp/$host/$port (or nc), write
+# an HTTP/1.1 request by hand (request line, Host header, Connection: close, an empty line;
+# every line ends with \r\n) and print the first line of the answer without its \r.
+echo "status_line.sh is not written yet (exercise 1)" >&2
+exit 2

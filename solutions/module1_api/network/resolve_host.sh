@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Usage: resolve_host.sh NAME
+# Prints the IPv4 addresses NAME resolves to on this machine, one per line, each once.
+# Exits 1 (and says so on stderr) when the name does not resolve.
+set -euo pipefail
+name="${1:?usage: resolve_host.sh NAME}"
+# --8<-- [start:solution]
+# BEGIN STARTER
+# # TODO (exercise 1): resolve $name the way your programs do (the system resolver, which
+# # reads /etc/hosts before asking DNS): `getent` has a database of IPv4 addresses for that.
+# # Print each address once.
+# echo "resolve_host.sh is not written yet (exercise 1)" >&2
+# exit 2
+# END STARTER
+# BEGIN SOLUTION
+# getent, not dig: dig asks a DNS server directly and never reads /etc/hosts, so it can
+# disagree with what curl and Python actually connect to.
+if ! answer=$(getent ahostsv4 "$name"); then
+    echo "$name does not resolve on this machine" >&2
+    exit 1
+fi
+# One line per socket type (STREAM, DGRAM, RAW) for each address: keep each address once.
+echo "$answer" | awk '{print $1}' | sort -u
+# END SOLUTION
+# --8<-- [end:solution]

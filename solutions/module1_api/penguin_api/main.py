@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logging.getLogger("penguin_api").setLevel(settings.log_level.upper())
 
+    # --8<-- [start:lifespan]
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         # Fails fast with ArtifactError (one sentence and the fix) if the artifact is unusable,
@@ -74,7 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.freeze()
         yield {"model": model}
         gc.unfreeze()
+        # --8<-- [end:lifespan]
 
+    # --8<-- [start:app-metadata]
     # BEGIN SOLUTION
     production = settings.app_env == "production"
     # END SOLUTION
@@ -104,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None if production else "/openapi.json",
         # END SOLUTION
     )
+    # --8<-- [end:app-metadata]
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     # Last, so CORS is the outermost layer (see install_cors); add other middleware above.

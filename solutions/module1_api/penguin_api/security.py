@@ -32,6 +32,7 @@ API_KEY_HEADER = "X-API-Key"
 _header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Your API key")
 
 
+# --8<-- [start:api-key]
 def require_api_key(accepted: tuple[str, ...]) -> Callable[[str | None], Awaitable[None]]:
     """A dependency that checks the header against ``accepted`` (open when it is empty)."""
     encoded = [key.encode() for key in accepted]
@@ -61,6 +62,7 @@ def require_api_key(accepted: tuple[str, ...]) -> Callable[[str | None], Awaitab
         # END SOLUTION
 
     return check
+    # --8<-- [end:api-key]
 
 
 # --8<-- [start:cors]

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
             data["log_level"] = level.lower()  # LOG_LEVEL=INFO and info mean the same
         return data
 
+    # --8<-- [start:cors-check]
     @model_validator(mode="after")
     def _check_cors(self) -> Settings:
         # BEGIN STARTER
@@ -71,7 +72,9 @@ class Settings(BaseSettings):
             )
         # END SOLUTION
         return self
+        # --8<-- [end:cors-check]
 
+    # --8<-- [start:production-check]
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.app_env != "production":
@@ -93,7 +96,9 @@ class Settings(BaseSettings):
             )
         # END SOLUTION
         return self
+        # --8<-- [end:production-check]
 
+    # --8<-- [start:accepted-keys]
     def accepted_keys(self) -> tuple[str, ...]:
         keys = list(self.api_keys)
         if self.api_keys_file is not None:
@@ -113,6 +118,7 @@ class Settings(BaseSettings):
             keys += [line.strip() for line in text.splitlines() if line.strip()]
             # END SOLUTION
         return tuple(keys)
+        # --8<-- [end:accepted-keys]
 
     @property
     def open_access(self) -> bool:

@@ -83,6 +83,9 @@ def corpus(root: Path, outside: Path) -> dict[str, str]:
         shutil.copytree(
             source / "penguin_api", package, ignore=shutil.ignore_patterns("__pycache__")
         )
+        snapshot = source / "openapi.snapshot.json"
+        if snapshot.is_file():  # a finished submission commits its OpenAPI snapshot (exercise 5)
+            shutil.copy(snapshot, package.parent / snapshot.name)
         if mutation:
             mutation(package)
     return {student: str(mutation) for student, (_, mutation) in cases.items()}

@@ -81,6 +81,7 @@ def test_probes_open_with_keys(monkeypatch: pytest.MonkeyPatch):
     title="security.py compares keys in constant time (hmac.compare_digest), never with ==",
     hint="`sent == key` stops at the first different character, so response times leak how "
     "much of a guessed key is right; hmac.compare_digest (or secrets.compare_digest) does not.",
+    requires=["app-imports"],
     kind="static",
 )
 def test_api_key_constant_time(graded_dir: Path):

@@ -6,6 +6,7 @@ from course.doctor_cli import doctor_command
 from course.grade_cli import grade_all_command, grade_command
 from course.instructor_cli import release_command, selftest_command, starter_app
 from course.model_cli import model_app
+from course.openapi_cli import openapi_command
 from course.serve import serve
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app.command("serve")(serve)
 app.command("grade")(grade_command)
 app.command("doctor")(doctor_command)
 app.add_typer(model_app, name="model")
+app.command("openapi")(openapi_command)
 # Instructors
 app.command("grade-all")(grade_all_command)
 app.command("release")(release_command)

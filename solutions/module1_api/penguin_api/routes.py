@@ -80,7 +80,16 @@ def build_router(
     # Open access (no keys, development) declares no check at all: even a dependency that
     # returns at once costs tens of microseconds per request, and /docs shows no key to fill in.
     auth = [Depends(require_api_key(keys))] if keys else []
+    # --8<-- [start:examples]
+    # BEGIN STARTER
+    # # TODO (exercise 5): give /docs real penguins to try: Body(openapi_examples=...) with the
+    # # examples build_models() made from the data set (models.examples).
+    # penguin_body = Body()
+    # END STARTER
+    # BEGIN SOLUTION
     penguin_body = Body(openapi_examples=models.examples)
+    # END SOLUTION
+    # --8<-- [end:examples]
 
     # --8<-- [start:probes]
     @router.get("/health", tags=["probes"], summary="Liveness: the process answers")
@@ -114,15 +123,36 @@ def build_router(
         # END SOLUTION
         # --8<-- [end:probes]
 
-    @router.get("/model", tags=["model"], summary="Metadata of the model being served")
+    # --8<-- [start:model-info]
+    @router.get(
+        "/model",
+        tags=["model"],
+        # BEGIN SOLUTION
+        summary="Metadata of the model being served",
+        # END SOLUTION
+    )
     async def model_info(model: Model) -> ModelInfo:
+        # BEGIN STARTER
+        # # TODO (exercise 9): answer the metadata of the model the `Model` dependency gives
+        # # you (model.metadata, validated into ModelInfo); TODO (exercise 5): a summary.
+        # raise NotImplementedError("GET /model is not written yet (exercise 9)")
+        # END STARTER
+        # BEGIN SOLUTION
+        # Injected, never imported: a test swaps the model with app.dependency_overrides.
         return ModelInfo.model_validate(model.metadata)
+        # END SOLUTION
+        # --8<-- [end:model-info]
 
     # --8<-- [start:predict]
     @router.post(
         "/predict",
         tags=["predictions"],
+        # BEGIN STARTER
+        # # TODO (exercise 5): a one-line summary for /docs.
+        # END STARTER
+        # BEGIN SOLUTION
         summary="Predict the species of one penguin",
+        # END SOLUTION
         response_model=models.predict_response,
         dependencies=auth,
         responses=PROBLEM_RESPONSES,

@@ -16,7 +16,9 @@ from typing import TypedDict
 from fastapi import FastAPI
 
 from penguin_api import API_VERSION
+from penguin_api.access_log import AccessLogMiddleware
 from penguin_api.batch_body import document_batch_body
+from penguin_api.big_batches import BigBatchPool, big_batch_pool
 from penguin_api.body_limit import BodySizeLimitMiddleware
 from penguin_api.problems import install_problem_handlers
 from penguin_api.routes import build_router
@@ -45,6 +47,7 @@ TAGS = [
 
 class State(TypedDict):
     model: LoadedModel
+    batch_pool: BigBatchPool | None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -61,7 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # have allocated enough objects (a 1,000-row batch allocates ~10,000).
         gc.collect()
         gc.freeze()
-        yield {"model": model}
+        async with big_batch_pool(settings) as batch_pool:
+            yield {"model": model, "batch_pool": batch_pool}
         gc.unfreeze()
 
     production = settings.app_env == "production"
@@ -79,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Added last, so it wraps the body limit too: a 413 is logged like any other answer.
+    app.add_middleware(AccessLogMiddleware)
     models = build_models(settings.max_batch_rows)
     # Straight onto the app's own router: an included router is matched as one more nested
     # layer (FastAPI >= 0.130 keeps it), which costs more per request than scoring a penguin.

@@ -1,0 +1,135 @@
+"""Big batches (MAX_BATCH_ROWS raised, as in the concurrency lab) scored in worker processes.
+
+Where the time of a 50,000-row batch goes (``scripts/concurrency_lab.py`` measures it): parsing
+and validating the JSON, building one dict per prediction and serialising the answer are Python
+work that holds the GIL; only the matrix arithmetic in numpy releases it. In a thread, that work
+still stops the event loop (a single ``validate_json`` call holds the GIL for its whole length),
+so ``/health`` waits. In another process it does not: the server hands the raw body to a worker
+and gets the response bytes back, and its event loop only moves bytes.
+
+The pool exists only when big batches are allowed, and its workers load the model once, when the
+app starts, so the first big batch does not pay for it and ``/ready`` means ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+
+# BEGIN SOLUTION
+from pydantic import ValidationError
+
+from penguin_api.batch_body import _fastapi_errors, _is_json
+
+# END SOLUTION
+from penguin_api.schemas import ApiModels, build_models
+from penguin_api.settings import Settings
+from shared_model import LoadedModel
+from shared_model.fast import load_fast_model
+
+# Batches up to this many rows are scored on the event loop (routes.INLINE_BATCH_ROWS explains
+# why); with MAX_BATCH_ROWS at or below it, there is no pool at all.
+INLINE_BATCH_ROWS = 1000
+# Bodies bigger than this go to the pool: 1,000 real penguins are ~140 kB of JSON, so this
+# keeps every batch the default limit allows on the fast inline path.
+INLINE_BODY_BYTES = 256 * 1024
+
+# Set in each worker process by _start_worker: the model and the request models it validates with.
+_worker: tuple[LoadedModel, ApiModels] | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    _worker = (load_fast_model(settings.model_dir), build_models(settings.max_batch_rows))
+
+
+def _worker_pid() -> int:
+    return os.getpid()
+
+
+def score_batch_body(body: bytes, content_type: str | None) -> tuple[bytes | None, list[Any]]:
+    """In a worker: the JSON response for a batch body, or FastAPI's errors for a bad one."""
+    assert _worker is not None, "the pool's initializer has not run"
+    # BEGIN STARTER
+    # # TODO (exercise 10): take `model, models = _worker`; validate `body` with
+    # # models.batch_rows.validate_json(body)["rows"] when the content type is JSON (see
+    # # penguin_api.batch_body: _is_json), score the rows with routes._batch_response(model,
+    # # rows) and return its body and no errors. For a body that does not validate, return None
+    # # and batch_body._fastapi_errors(body, content_type, models.batch_request).
+    # raise NotImplementedError("big batches are not scored in a worker yet (exercise 10)")
+    # END STARTER
+    # BEGIN SOLUTION
+    # Imported here: routes imports this module, and the worker needs routes' scorer.
+    from penguin_api.routes import _batch_response
+
+    model, models = _worker
+    if _is_json(content_type):
+        try:
+            rows = models.batch_rows.validate_json(body)["rows"]
+        except ValidationError:
+            pass  # worded exactly as FastAPI would, below
+        else:
+            return bytes(_batch_response(model, rows).body), []
+    return None, _fastapi_errors(body, content_type, models.batch_request)
+    # END SOLUTION
+
+
+def worker_count() -> int:
+    # Half the CPUs: the other half keeps the event loop (and /health) answering, and each
+    # worker holds a copy of the model and the libraries in memory.
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
+class BigBatchPool:
+    """A process pool that scores raw batch bodies; one per app, alive as long as its lifespan."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        # spawn, not fork: forking a server that already runs threads (the thread pool, the
+        # event loop's helpers) can copy a lock held by another thread and deadlock the child.
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(settings,),
+        )
+        self.workers = workers
+        self.inline_body_bytes = INLINE_BODY_BYTES
+
+    async def start(self) -> None:
+        """Start every worker and load its model now, rather than on the first big batch."""
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(self.executor, _worker_pid) for _ in range(self.workers))
+        )
+
+    async def score(self, body: bytes, content_type: str | None) -> bytes:
+        """The response body for a batch; raises FastAPI's validation error for a bad one."""
+        loop = asyncio.get_running_loop()
+        scored, errors = await loop.run_in_executor(
+            self.executor, score_batch_body, body, content_type
+        )
+        if scored is None:
+            raise RequestValidationError(errors)
+        return scored
+
+
+@asynccontextmanager
+async def big_batch_pool(settings: Settings) -> AsyncIterator[BigBatchPool | None]:
+    """A started pool when MAX_BATCH_ROWS allows big batches, else None; shut down on exit."""
+    if settings.max_batch_rows <= INLINE_BATCH_ROWS:
+        yield None
+        return
+    pool = BigBatchPool(settings, worker_count())
+    try:
+        await pool.start()
+        yield pool
+    finally:
+        # cancel_futures: a server that stops does not finish scoring batches nobody awaits.
+        pool.executor.shutdown(wait=True, cancel_futures=True)

@@ -23,14 +23,12 @@ from typing import Any
 
 from fastapi.exceptions import RequestValidationError
 
+from penguin_api.routes import INLINE_BATCH_ROWS
 from penguin_api.schemas import ApiModels, build_models
 from penguin_api.settings import Settings
 from shared_model import LoadedModel
 from shared_model.fast import load_fast_model
 
-# Batches up to this many rows are scored on the event loop (routes.INLINE_BATCH_ROWS explains
-# why); with MAX_BATCH_ROWS at or below it, there is no pool at all.
-INLINE_BATCH_ROWS = 1000
 # Bodies bigger than this go to the pool: 1,000 real penguins are ~140 kB of JSON, so this
 # keeps every batch the default limit allows on the fast inline path.
 INLINE_BODY_BYTES = 256 * 1024
@@ -101,6 +99,7 @@ class BigBatchPool:
 @asynccontextmanager
 async def big_batch_pool(settings: Settings) -> AsyncIterator[BigBatchPool | None]:
     """A started pool when MAX_BATCH_ROWS allows big batches, else None; shut down on exit."""
+    # With MAX_BATCH_ROWS at most INLINE_BATCH_ROWS, every batch is scored inline: no pool.
     if settings.max_batch_rows <= INLINE_BATCH_ROWS:
         yield None
         return

@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import time
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -43,6 +44,8 @@ def _start_worker(settings: Settings) -> None:
 
 
 def _worker_pid() -> int:
+    # Sleeps a little, so that concurrent warm-up tasks land on different workers.
+    time.sleep(0.05)
     return os.getpid()
 
 
@@ -77,13 +80,16 @@ class BigBatchPool:
         )
         self.workers = workers
         self.inline_body_bytes = INLINE_BODY_BYTES
+        self.warming: list[Future[int]] = []
 
-    async def start(self) -> None:
-        """Start every worker and load its model now, rather than on the first big batch."""
-        loop = asyncio.get_running_loop()
-        await asyncio.gather(
-            *(loop.run_in_executor(self.executor, _worker_pid) for _ in range(self.workers))
-        )
+    def start(self) -> None:
+        """Start every worker now (each loads the model), rather than on the first big batch."""
+        # Concurrent tasks, so that the pool starts all its processes, not one.
+        self.warming = [self.executor.submit(_worker_pid) for _ in range(self.workers)]
+
+    async def started(self) -> None:
+        """Wait until every worker has loaded the model (a worker that cannot, raises here)."""
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in self.warming))
 
     async def score(self, body: bytes, content_type: str | None) -> bytes:
         """The response body for a batch; raises FastAPI's validation error for a bad one."""
@@ -105,7 +111,7 @@ async def big_batch_pool(settings: Settings) -> AsyncIterator[BigBatchPool | Non
         return
     pool = BigBatchPool(settings, worker_count())
     try:
-        await pool.start()
+        pool.start()
         yield pool
     finally:
         # cancel_futures: a server that stops does not finish scoring batches nobody awaits.

@@ -56,17 +56,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        # Fails fast with ArtifactError (one sentence and the fix) if the artifact is unusable,
-        # or if its pipeline is not the recipe the fast scorer replays (shared_model/fast.py).
-        model = load_fast_model(settings.model_dir)
-        # The libraries and the model live as long as the process: take them out of the cyclic
-        # garbage collector's sight, which otherwise rescans all of them every time requests
-        # have allocated enough objects (a 1,000-row batch allocates ~10,000).
-        gc.collect()
-        gc.freeze()
+        # Big-batch worker processes (only when MAX_BATCH_ROWS allows big batches) start first,
+        # so that they load their copy of the model while this process loads its own.
         async with big_batch_pool(settings) as batch_pool:
+            # Fails fast with ArtifactError (one sentence and the fix) if the artifact is
+            # unusable, or if its pipeline is not the recipe the fast scorer replays.
+            model = load_fast_model(settings.model_dir)
+            if batch_pool is not None:
+                await batch_pool.started()
+            # The libraries and the model live as long as the process: take them out of the
+            # cyclic garbage collector's sight, which otherwise rescans all of them every time
+            # requests have allocated enough objects (a 1,000-row batch allocates ~10,000).
+            gc.collect()
+            gc.freeze()
             yield {"model": model, "batch_pool": batch_pool}
-        gc.unfreeze()
+            gc.unfreeze()
 
     production = settings.app_env == "production"
     app = FastAPI(

@@ -61,46 +61,60 @@ class HealthDuringBatch:
 
 
 def probe_health_during_batch(
-    url: str, body: bytes, timeout_s: float, headers: dict[str, str] | None = None
+    url: str,
+    body: bytes,
+    timeout_s: float,
+    headers: dict[str, str] | None = None,
+    clients: int = 1,
+    batches_per_client: int = 1,
 ) -> HealthDuringBatch:
-    """POST ``body`` to /predict/batch and GET /health back to back until the batch answers."""
+    """POST ``body`` to /predict/batch and GET /health back to back until the batches answer.
+
+    ``clients`` threads each send ``batches_per_client`` batches one after the other (the lab
+    measures throughput that way); ``batch_seconds`` is the time until the last one answered.
+    """
     seen = HealthDuringBatch()
-    done = threading.Event()
+    lock = threading.Lock()
 
-    def send_batch() -> None:
-        started = time.perf_counter()
-        try:
-            response = httpx.post(
-                f"{url}/predict/batch",
-                content=body,
-                headers={"content-type": "application/json", **(headers or {})},
-                timeout=timeout_s,
-            )
-            seen.batch_status = response.status_code
-            seen.batch_json = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            seen.batch_error = f"{type(exc).__name__}: {exc}"
-        finally:
-            seen.batch_seconds = time.perf_counter() - started
-            done.set()
+    def send_batches() -> None:
+        with httpx.Client(base_url=url, timeout=timeout_s) as client:
+            for _ in range(batches_per_client):
+                try:
+                    response = client.post(
+                        "/predict/batch",
+                        content=body,
+                        headers={"content-type": "application/json", **(headers or {})},
+                    )
+                    answer = response.json()
+                except (httpx.HTTPError, ValueError) as exc:
+                    with lock:
+                        seen.batch_error = seen.batch_error or f"{type(exc).__name__}: {exc}"
+                    return
+                with lock:
+                    if seen.batch_status in (0, 200):
+                        seen.batch_status, seen.batch_json = response.status_code, answer
 
-    sender = threading.Thread(target=send_batch, daemon=True)
+    senders = [threading.Thread(target=send_batches, daemon=True) for _ in range(clients)]
     with httpx.Client(base_url=url, timeout=timeout_s) as client:
         client.get("/health")  # connect first: connection setup is not the server's latency
-        sender.start()
-        while not done.is_set():
-            started = time.perf_counter()
+        started = time.perf_counter()
+        for sender in senders:
+            sender.start()
+        while any(sender.is_alive() for sender in senders):
+            probe_started = time.perf_counter()
             try:
                 status = client.get("/health").status_code
             except httpx.HTTPError as exc:
                 seen.health_failures.append(f"{type(exc).__name__}: {exc}")
                 break
-            seen.health_seconds.append(time.perf_counter() - started)
+            seen.health_seconds.append(time.perf_counter() - probe_started)
             if status != 200:
                 seen.health_failures.append(f"GET /health answered {status}")
                 break
             time.sleep(0.005)  # a probe every few ms, as a load balancer would (but faster)
-    sender.join(timeout_s)
+        for sender in senders:
+            sender.join(timeout_s)
+        seen.batch_seconds = time.perf_counter() - started
     return seen
 
 

@@ -50,6 +50,7 @@ async def _raw_body(request: Request) -> bytes:
     return await request.body()
 
 
+# --8<-- [start:variants]
 def blocking_app() -> FastAPI:
     app, loaded, adapter = _lab_app()
 
@@ -81,3 +82,6 @@ def threadpool_app() -> FastAPI:
         return await run_in_threadpool(_batch_response, loaded["model"], rows)
 
     return app
+
+
+# --8<-- [end:variants]

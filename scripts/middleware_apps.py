@@ -31,6 +31,7 @@ from starlette.responses import Response
 logger = logging.getLogger(ACCESS_LOGGER)
 
 
+# --8<-- [start:base-http]
 class BaseHTTPAccessLog(BaseHTTPMiddleware):
     """The same JSON line and request id, as a ``dispatch`` method."""
 
@@ -50,6 +51,7 @@ class BaseHTTPAccessLog(BaseHTTPMiddleware):
         finally:
             if logger.isEnabledFor(logging.INFO):
                 logger.info(access_line(request.scope, status, start, request_id, sent))
+                # --8<-- [end:base-http]
 
 
 def _replace_access_log(app: FastAPI, replacement: type | None) -> FastAPI:

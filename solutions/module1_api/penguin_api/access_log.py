@@ -39,6 +39,8 @@ def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
     return uuid.uuid4().hex
 
 
+
+
 def with_request_id(start: Message, request_id: str) -> Message:
     """An ``http.response.start`` message with the X-Request-ID header added."""
     # A new list: the app may reuse the one it built.
@@ -75,6 +77,7 @@ def _access_logger() -> logging.Logger:
     return logger
 
 
+# --8<-- [start:middleware]
 class AccessLogMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -116,3 +119,4 @@ class AccessLogMiddleware:
             if self.logger.isEnabledFor(logging.INFO):
                 self.logger.info(access_line(scope, status, start, request_id, sent))
         # END SOLUTION
+        # --8<-- [end:middleware]

@@ -49,6 +49,7 @@ def _worker_pid() -> int:
     return os.getpid()
 
 
+# --8<-- [start:worker]
 def score_batch_body(body: bytes, content_type: str | None) -> tuple[bytes | None, list[Any]]:
     """In a worker: the JSON response for a batch body, or FastAPI's errors for a bad one."""
     assert _worker is not None, "the pool's initializer has not run"
@@ -76,6 +77,7 @@ def score_batch_body(body: bytes, content_type: str | None) -> tuple[bytes | Non
             return bytes(_batch_response(model, rows).body), []
     return None, _fastapi_errors(body, content_type, models.batch_request)
     # END SOLUTION
+    # --8<-- [end:worker]
 
 
 def worker_count() -> int:

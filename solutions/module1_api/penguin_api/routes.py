@@ -165,6 +165,7 @@ def build_router(
             }
         },
     )
+    # --8<-- [start:predict-batch]
     async def predict_batch(request: Request) -> Response:
         # The body is read here rather than by a dependency, so that its size can choose where
         # it is parsed. Up to 1,000 rows (~2 ms) it is scored on the event loop: handing it to a
@@ -190,5 +191,6 @@ def build_router(
         rows = await batch_rows(request)
         return _batch_response(model, rows)
         # END SOLUTION
+        # --8<-- [end:predict-batch]
 
     return router

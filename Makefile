@@ -18,6 +18,7 @@ export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install serve test lint format model bench bench-grader docs notebooks lab clean \
+	bench-middleware concurrency-lab \
 	docker-setup docker-measure
 
 help: ## List the targets
@@ -62,6 +63,14 @@ test: $(STAMP) lint ## Run every check: lint, the docs build, the tests, and (in
 bench: $(STAMP) ## Benchmark the reference API against an echo and a naive app (needs wrk)
 	$(UV) sync --frozen --inexact --group bench --python $(PYTHON) --quiet
 	$(BIN)/python scripts/bench_api.py
+
+bench-middleware: $(STAMP) ## Measure the access log: pure ASGI vs BaseHTTPMiddleware (needs wrk)
+	$(UV) sync --frozen --inexact --group bench --python $(PYTHON) --quiet
+	$(BIN)/python scripts/bench_middleware.py
+
+concurrency-lab: $(STAMP) ## Exercise 10's lab: /health while 50,000-row batches are scored
+	$(UV) sync --frozen --inexact --group bench --python $(PYTHON) --quiet
+	$(BIN)/python scripts/concurrency_lab.py
 
 bench-grader: $(STAMP) ## Time `course grade 1` on the solution and the starter
 	$(BIN)/python scripts/bench_grader.py

@@ -117,8 +117,17 @@ def bodies(out: Path) -> dict[str, Path]:
 
 
 @contextmanager
-def servers(model_dir: Path, logs: Path) -> Iterator[dict[str, str]]:
-    """Start every app at once; yield their base URLs; stop them however the bench ends."""
+def servers(
+    model_dir: Path,
+    logs: Path,
+    apps: dict[str, str] = APPS,
+    flags: dict[str, list[str]] | None = None,
+    envs: dict[str, dict[str, str]] | None = None,
+) -> Iterator[dict[str, str]]:
+    """Start every app at once; yield their base URLs; stop them however the bench ends.
+
+    ``flags`` and ``envs`` replace the uvicorn flags or add environment variables per app name.
+    """
     env = {
         **os.environ,
         "MODEL_DIR": str(model_dir),
@@ -130,13 +139,14 @@ def servers(model_dir: Path, logs: Path) -> Iterator[dict[str, str]]:
     processes: list[subprocess.Popen[bytes]] = []
     urls: dict[str, str] = {}
     try:
-        for name, factory in APPS.items():
+        for name, factory in apps.items():
             port = free_port()
             log = (logs / f"{name}.log").open("wb")
+            app_flags = (flags or {}).get(name, UVICORN_FLAGS)
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", factory, *UVICORN_FLAGS, "--port", str(port)],
-                    env=env,
+                    [sys.executable, "-m", "uvicorn", factory, *app_flags, "--port", str(port)],
+                    env={**env, **(envs or {}).get(name, {})},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )

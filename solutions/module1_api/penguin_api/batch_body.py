@@ -169,17 +169,17 @@ def _row_limits(model: type[BaseModel]) -> tuple[int, int]:
     return minimum, maximum
 
 
-def batch_rows_dependency(
-    models: ApiModels,
-) -> Callable[[Request], Awaitable[Columns]]:
-    """A dependency that yields the columns of a valid batch body, or raises FastAPI's error."""
+def batch_reader(models: ApiModels) -> Callable[[bytes, str | None], Columns]:
+    """A function from a batch body (and its content type) to its columns, or FastAPI's error.
+
+    Plain and synchronous, so the same reading runs in the request (``batch_rows_dependency``)
+    and in a worker process for the big batches of the concurrency lab (``big_batches.py``).
+    """
     adapter = models.batch_rows
     model = models.batch_request
     check = ColumnarBatchCheck(*_row_limits(model))
 
-    async def batch_rows(request: Request) -> Columns:
-        body = await request.body()
-        content_type = request.headers.get("content-type")
+    def read(body: bytes, content_type: str | None) -> Columns:
         if body and _is_json(content_type):
             columns = check(body)
             if columns is not None:
@@ -194,6 +194,18 @@ def batch_rows_dependency(
             # Both validators are built from the same fields; disagreeing is a bug, not a 4xx.
             raise RuntimeError("The batch body validators disagree about a body.")
         raise RequestValidationError(errors)
+
+    return read
+
+
+def batch_rows_dependency(
+    models: ApiModels,
+) -> Callable[[Request], Awaitable[Columns]]:
+    """A dependency that yields the columns of a valid batch body, or raises FastAPI's error."""
+    read = batch_reader(models)
+
+    async def batch_rows(request: Request) -> Columns:
+        return read(await request.body(), request.headers.get("content-type"))
 
     return batch_rows
 

@@ -19,7 +19,9 @@ from fastapi import FastAPI
 from penguin_api import API_VERSION
 
 # END SOLUTION
+from penguin_api.access_log import AccessLogMiddleware
 from penguin_api.batch_body import document_batch_body
+from penguin_api.big_batches import BigBatchPool, big_batch_pool
 from penguin_api.body_limit import BodySizeLimitMiddleware
 from penguin_api.problems import install_problem_handlers
 from penguin_api.routes import build_router
@@ -56,6 +58,7 @@ TAGS = [
 
 class State(TypedDict):
     model: LoadedModel
+    batch_pool: BigBatchPool | None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,17 +68,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # --8<-- [start:lifespan]
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        # Fails fast with ArtifactError (one sentence and the fix) if the artifact is unusable,
-        # or if its pipeline is not the recipe the fast scorer replays (shared_model/fast.py).
-        model = load_fast_model(settings.model_dir)
-        # The libraries and the model live as long as the process: take them out of the cyclic
-        # garbage collector's sight, which otherwise rescans all of them every time requests
-        # have allocated enough objects (a 1,000-row batch allocates ~10,000).
-        gc.collect()
-        gc.freeze()
-        yield {"model": model}
-        gc.unfreeze()
-        # --8<-- [end:lifespan]
+        # Big-batch worker processes (only when MAX_BATCH_ROWS allows big batches) start first,
+        # so that they load their copy of the model while this process loads its own.
+        async with big_batch_pool(settings) as batch_pool:
+            # Fails fast with ArtifactError (one sentence and the fix) if the artifact is
+            # unusable, or if its pipeline is not the recipe the fast scorer replays.
+            model = load_fast_model(settings.model_dir)
+            if batch_pool is not None:
+                await batch_pool.started()
+            # The libraries and the model live as long as the process: take them out of the
+            # cyclic garbage collector's sight, which otherwise rescans all of them every time
+            # requests have allocated enough objects (a 1,000-row batch allocates ~10,000).
+            gc.collect()
+            gc.freeze()
+            yield {"model": model, "batch_pool": batch_pool}
+            gc.unfreeze()
+            # --8<-- [end:lifespan]
 
     # --8<-- [start:app-metadata]
     # BEGIN SOLUTION
@@ -110,6 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # --8<-- [end:app-metadata]
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Outside the body limit, so a 413 is logged like any other answer.
+    app.add_middleware(AccessLogMiddleware)
     # Last, so CORS is the outermost layer (see install_cors); add other middleware above.
     install_cors(app, settings)
     models = build_models(settings.max_batch_rows)

@@ -36,6 +36,8 @@ class StarterSource:
 # Which solution folders become starters (relative to the repository root).
 SOURCES: tuple[tuple[str, str], ...] = (
     ("solutions/module1_api/penguin_api", "module1_api/penguin_api"),
+    ("solutions/module1_api/tests", "module1_api/tests"),
+    ("solutions/module1_api/load", "module1_api/load"),
 )
 
 

@@ -1,4 +1,4 @@
-"""Instructor-only checks of exercises 11 and 12: the student's tests catch broken APIs.
+"""Instructor-only checks of exercises 11 to 13: the student's tests catch broken APIs.
 
 A test suite is only worth what it catches. The student's tests run against the reference API
 (they must pass: a suite that always fails catches everything and proves nothing) and against
@@ -11,8 +11,18 @@ from functools import cache
 from pathlib import Path
 
 from course.grading import CheckFailure, check
+from course.grading.limits import scaled
+from course.grading.live import serve_app
+from course.grading.locust_run import run_locust
 from course.grading.student_tests import Job, TestRun, contract_test, run_student_tests
-from solutions.module1_api.broken import CONTRACT, CORRECTNESS, REFERENCE, BrokenVariant, build
+from solutions.module1_api.broken import (
+    CONTRACT,
+    CORRECTNESS,
+    REFERENCE,
+    SLOW_PREDICT,
+    BrokenVariant,
+    build,
+)
 
 TESTING = "11. Testing 1: correctness"
 CONTRACT_EXERCISE = "12. Testing 2: contract"
@@ -137,3 +147,25 @@ def test_contract_test_catches_broken(graded_dir: Path):
             actual=run.output.strip().splitlines()[-1:] or run.summary(),
         )
     expect_caught(graded_dir, CONTRACT, "your contract test")
+
+
+@check(
+    id="load-test-fails-slow-server",
+    points=2,
+    exercise="13. Testing 3: load",
+    title="Your load test exits non-zero against an API that answers correctly but slowly",
+    hint="Failures are not the only way to fail: a p95 latency limit catches a server whose "
+    "every answer is right and late.",
+    requires=["locust-runs-clean"],
+    kind="live",
+    timeout=150,
+)
+def test_load_test_fails_slow_server(graded_dir: Path, tmp_path: Path):
+    with serve_app(build(SLOW_PREDICT, tmp_path), deadline_s=scaled(60)) as (url, _):
+        run = run_locust(graded_dir / "load" / "locustfile.py", url, tmp_path)
+    if run.exit_code == 0:
+        raise CheckFailure(
+            f"locust exited 0 against an API where {SLOW_PREDICT.bug}",
+            expected="a non-zero exit code",
+            actual=0,
+        )

@@ -33,7 +33,7 @@ def test_the_locustfile_runs_and_writes_the_columns_the_notebook_reads(model_dir
             [
                 str(LOCUST),
                 "-f",
-                "notebooks/load/locustfile.py",
+                "solutions/module1_api/load/locustfile.py",
                 "--headless",
                 "--host",
                 url,

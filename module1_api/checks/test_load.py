@@ -100,7 +100,6 @@ def test_locust_step_shape(graded_dir: Path):
     hint="In a `quitting` event listener, compare environment.stats.total (fail_ratio, "
     "get_response_time_percentile(0.95), total_rps) with your limits and set "
     "environment.process_exit_code = 1.",
-    requires=["locust-users"],
     kind="static",
     timeout=90,
 )

@@ -69,7 +69,7 @@ def test_schemathesis_clean(live_url: str, tmp_path: Path):
         "--mode",
         "positive",
         "--max-examples",
-        "15",
+        "10",
         "--seed",
         "1",
         "--generation-deterministic",

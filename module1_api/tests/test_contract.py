@@ -12,7 +12,7 @@ from penguin_api.settings import Settings
 
 # The app in process (no server, no port); schemathesis runs its lifespan, so the model loads.
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(api_keys=())))
-# TODO (exercise 12): valid requests only (schemathesis.GenerationMode.POSITIVE), at most 15
+# TODO (exercise 12): valid requests only (schemathesis.GenerationMode.POSITIVE), at most 10
 # examples per endpoint, deterministically: schema.config.generation.update(...)
 
 

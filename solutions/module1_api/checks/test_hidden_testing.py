@@ -162,7 +162,8 @@ def test_contract_test_catches_broken(graded_dir: Path):
 )
 def test_load_test_fails_slow_server(graded_dir: Path, tmp_path: Path):
     with serve_app(build(SLOW_PREDICT, tmp_path), deadline_s=scaled(60)) as (url, _):
-        run = run_locust(graded_dir / "load" / "locustfile.py", url, tmp_path)
+        # Every /predict takes 2 s: a few seconds give the latency threshold plenty to see.
+        run = run_locust(graded_dir / "load" / "locustfile.py", url, tmp_path, run_time_s=4)
     if run.exit_code == 0:
         raise CheckFailure(
             f"locust exited 0 against an API where {SLOW_PREDICT.bug}",

@@ -38,6 +38,8 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("solutions/module1_api/penguin_api", "module1_api/penguin_api"),
     ("solutions/module1_api/network", "module1_api/network"),
     ("solutions/module1_api/answers", "module1_api/answers"),
+    ("solutions/module1_api/tests", "module1_api/tests"),
+    ("solutions/module1_api/load", "module1_api/load"),
 )
 
 

@@ -7,6 +7,7 @@ from course.grade_cli import grade_all_command, grade_command
 from course.instructor_cli import release_command, selftest_command, starter_app
 from course.model_cli import model_app
 from course.serve import serve
+from course.smoke import smoke_command
 
 app = typer.Typer(
     help="From model to production: serve the model, train it, and grade the labs.",
@@ -17,6 +18,7 @@ app = typer.Typer(
 app.command("serve")(serve)
 app.command("grade")(grade_command)
 app.command("doctor")(doctor_command)
+app.command("smoke")(smoke_command)
 app.add_typer(model_app, name="model")
 # Instructors
 app.command("grade-all")(grade_all_command)

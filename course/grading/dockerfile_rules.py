@@ -30,6 +30,7 @@ MUST_IGNORE_DATA = "data/penguins.csv"
 MUST_KEEP = ("pyproject.toml", "uv.lock", "shared_model/data.py", "module2_docker/penguin_api/main.py")
 INSTALL = re.compile(r"\b(pip3?|uv)\b[^;&|]*\b(install|sync)\b")
 SECRET_NAME = re.compile(r"KEY|TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL", re.I)
+SERVER = re.compile(r"uvicorn|gunicorn|penguin_api|fastapi")
 THREAD_SETTINGS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -55,12 +56,16 @@ def exec_form(dockerfile: Dockerfile) -> list[str]:
     commands = start_command(dockerfile)
     if not commands:
         return ["the final stage has no CMD (or ENTRYPOINT): the image does not say what to run"]
-    return [
+    problems = [
         f"{i} is in shell form: /bin/sh becomes PID 1 and does not pass docker stop's SIGTERM "
         f'on; write it as a JSON list, {i.keyword} ["uvicorn", "--host", "0.0.0.0", ...]'
         for i in commands
         if i.exec_form is None
     ]
+    command = " ".join(command_of(i) for i in commands)
+    if not SERVER.search(command):
+        problems.append(f"the image runs {command!r}, which does not start the API's server")
+    return problems
 
 
 def non_root(dockerfile: Dockerfile) -> list[str]:

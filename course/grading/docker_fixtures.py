@@ -111,8 +111,7 @@ def graded_image(graded_dir: Path, dockerfile_path: Path) -> Iterator[GradedImag
     try:
         yield GradedImage(tag, dockerfile_path, context, built)
     finally:
-        docker.remove_labelled_containers()
-        docker.remove_image(tag)
+        docker.remove_image(tag)  # containers are removed by docker.running(), each its own
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from course.grading.live import free_port
-
 from course.paths import REPO_ROOT
 
 MODULE2 = REPO_ROOT / "solutions" / "module2_docker"
@@ -172,20 +171,8 @@ def build(tag: str, dockerfile: Path = DOCKERFILE, **options: Any) -> float:
     return build_image(tag, dockerfile, **options).seconds
 
 
-def layer_ids(tag: str) -> list[str]:
-    """The image's layer digests, base first (identical digests are identical layers)."""
-    return list(json.loads(docker("image", "inspect", tag, "--format", "{{json .RootFS.Layers}}").stdout))
-
-
 def remove_image(tag: str) -> None:
     docker("image", "rm", "--force", tag, check=False)
-
-
-def remove_labelled_containers() -> None:
-    """Remove every container the course started (a run that was killed leaves some behind)."""
-    ids = docker("ps", "--all", "--quiet", "--filter", f"label={LABEL}").stdout.split()
-    if ids:
-        docker("rm", "--force", *ids, check=False)
 
 
 def image_size(tag: str) -> int:

@@ -48,7 +48,9 @@ class SmokeReport:
     predictions: list[tuple[str, str]] = field(default_factory=list)  # (expected, answered)
 
 
-def check_predictions(container: docker.Container, headers: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def check_predictions(
+    container: docker.Container, headers: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     """POST a real penguin of each species; raises SmokeFailure on a wrong or failed answer."""
     from shared_model.data import first_of_each_species
 

@@ -145,9 +145,7 @@ def drift(root: Path = REPO_ROOT) -> list[str]:
             actual = {source.starter} if source.starter.is_file() else set()
         else:
             actual = {
-                p
-                for p in source.starter.rglob("*")
-                if p.is_file() and "__pycache__" not in p.parts
+                p for p in source.starter.rglob("*") if p.is_file() and "__pycache__" not in p.parts
             }
         for path, content in expected.items():
             rel = path.relative_to(root)

@@ -11,27 +11,32 @@ this machine rather than quoted from a blog:
   (shell-form CMD), with the exit code that tells a clean exit (0) from a SIGKILL (137).
 
 Without --keep-cache it empties the BuildKit cache first (`docker builder prune --all`), so the
-next build of any image on this machine starts cold too.
+next build of any image on this machine starts cold too. The tables also go, as markdown, to
+docs/module2/image-results.md, which the image size lesson includes.
 """
 
 from __future__ import annotations
 
 import argparse
+import platform
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-import dockerkit
 from rich.console import Console
 from rich.table import Table
+
+from course import docker as dockerkit
 
 console = Console(highlight=False)
 if not console.is_terminal:
     console.width = 110  # logs and CI: wide enough that the tables do not wrap
 IGNORED = (".git", ".venv", ".tools", "models", "site", "__pycache__", ".*_cache")
-EDITED_FILE = Path("solutions/module1_api/penguin_api/routes.py")
+EDITED_FILE = Path("module2_docker/penguin_api/routes.py")
+DOCS_TABLE = dockerkit.REPO_ROOT / "docs" / "module2" / "image-results.md"
 UVICORN = "uvicorn --host 0.0.0.0 --port 8000 --factory penguin_api.main:create_app"
 
 
@@ -133,6 +138,38 @@ def stop_table(stops: list[StopNumbers]) -> Table:
     return table
 
 
+def markdown(images: list[ImageNumbers], stops: list[StopNumbers], base: str) -> str:
+    """The two tables for the lesson, with what they were measured on."""
+    lines = [
+        "| image | size | added to the base | cold build | rebuild after a code edit "
+        "| rebuild, no change |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    base_size = dockerkit.image_size(base)
+    for image in images:
+        cold = "-" if image.cold is None else f"{image.cold:.0f} s"
+        lines.append(
+            f"| `{image.dockerfile.name}` | {image.size / 1e6:.0f} MB | "
+            f"{(image.size - base_size) / 1e6:.0f} MB | {cold} | {image.after_edit:.1f} s | "
+            f"{image.unchanged:.1f} s |"
+        )
+    lines += [
+        "",
+        "| how the server is started | PID 1 | `docker stop` | exit code |",
+        "|---|---|---:|---:|",
+    ]
+    for stop in stops:
+        code = f"{stop.exit_code}" + (" (SIGKILL)" if stop.exit_code == 137 else "")
+        lines.append(f"| {stop.how} | `{stop.pid1}` | {stop.seconds:.1f} s | {code} |")
+    server = dockerkit.docker("version", "--format", "{{.Server.Version}}").stdout.strip()
+    lines += [
+        "",
+        f"Base image `{base}` ({base_size / 1e6:.0f} MB), Docker {server}, "
+        f"{platform.machine()}, `docker stop` grace period 10 s ({date.today().isoformat()}).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -178,6 +215,8 @@ def main() -> int:
         return 1
     console.print(image_table(images))
     console.print(stop_table(stops))
+    DOCS_TABLE.write_text(markdown(images, stops, base))
+    console.print(f"Wrote {DOCS_TABLE.relative_to(dockerkit.REPO_ROOT)}")
     return 0
 
 

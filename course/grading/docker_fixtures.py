@@ -27,7 +27,16 @@ DOCKERFILE = "Dockerfile"
 DOCKERIGNORE = "Dockerfile.dockerignore"
 BUILD_TIMEOUT_S = 1200.0
 # What a copy of the context leaves out (the .dockerignore decides what the build then sees).
-NOT_COPIED = (".git", ".venv", ".tools", "models", "site", "__pycache__", ".*_cache", "node_modules")
+NOT_COPIED = (
+    ".git",
+    ".venv",
+    ".tools",
+    "models",
+    "site",
+    "__pycache__",
+    ".*_cache",
+    "node_modules",
+)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,12 @@ ROOT_USERS = {"root", "0"}
 # What a context must never send to the builder, and what the image cannot be built without.
 MUST_IGNORE = (".venv/bin/python", ".git/HEAD", "models/penguin-classifier/model.joblib")
 MUST_IGNORE_DATA = "data/penguins.csv"
-MUST_KEEP = ("pyproject.toml", "uv.lock", "shared_model/data.py", "module2_docker/penguin_api/main.py")
+MUST_KEEP = (
+    "pyproject.toml",
+    "uv.lock",
+    "shared_model/data.py",
+    "module2_docker/penguin_api/main.py",
+)
 INSTALL = re.compile(r"\b(pip3?|uv)\b[^;&|]*\b(install|sync)\b")
 SECRET_NAME = re.compile(r"KEY|TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL", re.I)
 SERVER = re.compile(r"uvicorn|gunicorn|penguin_api|fastapi")
@@ -121,7 +126,8 @@ def dockerignore(patterns: list[str]) -> list[str]:
         if not is_ignored(path, patterns)
     ]
     problems += [
-        f"{path} is ignored, but the image is built from it" for path in MUST_KEEP
+        f"{path} is ignored, but the image is built from it"
+        for path in MUST_KEEP
         if is_ignored(path, patterns)
     ]
     return problems
@@ -229,9 +235,7 @@ def thread_settings(dockerfile: Dockerfile) -> list[str]:
 
 def ca_secret_mount(dockerfile: Dockerfile) -> list[str]:
     installs = [
-        i
-        for i in dockerfile.instructions
-        if i.keyword == "RUN" and INSTALL.search(i.arguments)
+        i for i in dockerfile.instructions if i.keyword == "RUN" and INSTALL.search(i.arguments)
     ]
     if any("type=secret" in m and "id=ca" in m for i in installs for m in i.mounts):
         return []
@@ -281,7 +285,9 @@ def hadolint(path: Path, timeout_s: float = 60) -> list[Finding]:
     try:
         raw = json.loads(done.stdout or "[]")
     except json.JSONDecodeError:
-        raise HadolintMissingError(f"hadolint did not answer in JSON: {done.stderr[-300:]}") from None
+        raise HadolintMissingError(
+            f"hadolint did not answer in JSON: {done.stderr[-300:]}"
+        ) from None
     return [
         Finding(int(item["line"]), item["code"], item["level"], item["message"])
         for item in raw

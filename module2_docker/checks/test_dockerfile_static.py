@@ -103,7 +103,9 @@ def test_hadolint_clean(dockerfile_path: Path):
     try:
         findings = rules.hadolint(dockerfile_path)
     except rules.HadolintMissingError as exc:
-        raise CheckFailure(str(exc), help="Install the course's environment: make install") from None
+        raise CheckFailure(
+            str(exc), help="Install the course's environment: make install"
+        ) from None
     holds([str(finding) for finding in findings])
 
 
@@ -139,7 +141,7 @@ def test_non_root_user(dockerfile: Dockerfile):
     points=2,
     exercise=PRODUCTION,
     title="A HEALTHCHECK asks /ready without curl",
-    hint="HEALTHCHECK CMD [\"python3\", \"-c\", \"import urllib.request; urllib.request."
+    hint='HEALTHCHECK CMD ["python3", "-c", "import urllib.request; urllib.request.'
     "urlopen('http://127.0.0.1:8000/ready', timeout=2)\"]",
     requires=["dockerfile-reads"],
     kind="static",

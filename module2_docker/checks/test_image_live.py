@@ -278,7 +278,7 @@ def layers_with(image: str, needle: bytes, directory: Path) -> list[str]:
     title="The CA secret lent to the build is in no layer of the image",
     hint="Mount the secret for the one RUN that needs it (RUN --mount=type=secret,id=ca,...); "
     "never COPY it or write it to a file that stays in the layer.",
-    requires=["image-builds"],
+    requires=["image-builds", "ca-secret-mount"],
     kind="live",
     needs=["docker"],
     timeout=300,

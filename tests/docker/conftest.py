@@ -1,16 +1,11 @@
 """The module 2 reference image, built once per test session, or a clear skip without Docker."""
 
 import os
-import sys
 
 import pytest
 
+from course import docker as dockerkit
 from course.paths import REPO_ROOT
-
-# The Docker helpers live with the course's scripts, which measure_images.py also uses.
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-
-import dockerkit
 
 TAG = "penguin-api:smoke-test"
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from course import docker as dockerkit
+from course import docker
 from course.paths import REPO_ROOT
 
 TAG = "penguin-api:smoke-test"
@@ -12,14 +12,14 @@ TAG = "penguin-api:smoke-test"
 
 @pytest.fixture(scope="session")
 def image() -> str:
-    if not dockerkit.DOCKERFILE.is_file():
-        pytest.skip(f"{dockerkit.DOCKERFILE.relative_to(REPO_ROOT)} is not in this edition")
-    problem = dockerkit.engine_problem()
+    if not docker.DOCKERFILE.is_file():
+        pytest.skip(f"{docker.DOCKERFILE.relative_to(REPO_ROOT)} is not in this edition")
+    problem = docker.engine_problem()
     if problem is not None:
         # CI sets COURSE_REQUIRE_DOCKER=1 after scripts/ci_docker.sh: there a missing engine is
         # a broken pipeline, and a skip would hide it.
         if os.environ.get("COURSE_REQUIRE_DOCKER") == "1":
             pytest.fail(f"COURSE_REQUIRE_DOCKER=1 but {problem}")
         pytest.skip(f"Image smoke test needs Docker: {problem}")
-    dockerkit.build(TAG)
+    docker.build(TAG)
     return TAG

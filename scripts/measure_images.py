@@ -211,7 +211,8 @@ def main() -> int:
                 image.tag += "-edited"  # the measured tags keep the unedited code
                 image.after_edit = build(image, edited, f"after editing {EDITED_FILE.name}")
     except docker.DockerError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        console.print("[bold red]error:[/]", end=" ")
+        console.print(str(exc), markup=False)
         return 1
     console.print(image_table(images))
     console.print(stop_table(stops))

@@ -18,7 +18,8 @@ import time
 import urllib.error
 import urllib.request
 
-READY_WITHIN_S = 90
+# Generous: the server gets ready in seconds, but a busy machine can take a minute or more.
+READY_WITHIN_S = 180
 # Real penguins from the Palmer data set, one per species, with the species they are.
 PENGUINS = {
     "Adelie": {

@@ -40,6 +40,8 @@ ADDED_MB_BUDGET = 375
 STOP_GRACE_S = 15
 # Rows in the request that is in flight when docker stop is sent (~1.5 s of work here).
 IN_FLIGHT_ROWS = 20_000
+# A model load takes ~2 s on an idle laptop; a classroom machine under load took 85 s here.
+READY_WITHIN_S = 240
 EDITED_FILE = Path("module2_docker/penguin_api/routes.py")
 
 
@@ -53,7 +55,7 @@ def graded_container(graded_image: GradedImage) -> Iterator[docker.Container]:
     options = ["--health-interval", "2s", "--health-start-period", "120s"]
     with docker.running(graded_image.tag, options=options) as container:
         try:
-            container.wait_ready(deadline_s=scaled(120))
+            container.wait_ready(deadline_s=scaled(READY_WITHIN_S))
         except docker.DockerError as exc:
             raise CheckFailure(
                 "the container never answered GET /ready with 200",
@@ -89,7 +91,7 @@ def test_image_builds(graded_image: GradedImage):
     requires=["image-builds"],
     kind="live",
     needs=["docker"],
-    timeout=240,
+    timeout=400,
 )
 def test_image_smoke(graded_container: docker.Container):
     try:
@@ -129,10 +131,10 @@ def test_image_non_root(graded_container: docker.Container):
     requires=["image-smoke"],
     kind="live",
     needs=["docker"],
-    timeout=120,
+    timeout=150,
 )
 def test_image_healthy(graded_container: docker.Container):
-    deadline = time.monotonic() + scaled(60)
+    deadline = time.monotonic() + scaled(90)
     health: dict = {}
     while time.monotonic() < deadline:
         health = graded_container.inspect()["State"].get("Health") or {}
@@ -143,7 +145,7 @@ def test_image_healthy(graded_container: docker.Container):
         time.sleep(1)
     log = health.get("Log") or [{}]
     raise CheckFailure(
-        f"the container is {health.get('Status')!r}, not healthy, after a minute of probes",
+        f"the container is {health.get('Status')!r}, not healthy, after 90 s of probes every 2 s",
         actual=str(log[-1].get("Output", ""))[-500:],
     )
 
@@ -158,7 +160,7 @@ def test_image_healthy(graded_container: docker.Container):
     requires=["image-smoke"],
     kind="live",
     needs=["docker"],
-    timeout=180,
+    timeout=400,
 )
 def test_image_stops_gracefully(graded_image: GradedImage, real_penguins):
     rows = [penguin for _, penguin in real_penguins] * (IN_FLIGHT_ROWS // len(real_penguins))
@@ -172,7 +174,7 @@ def test_image_stops_gracefully(graded_image: GradedImage, real_penguins):
             answers.append(f"{type(exc).__name__}: {exc}")
 
     with docker.running(graded_image.tag, env=limits) as container:
-        container.wait_ready(deadline_s=scaled(120))
+        container.wait_ready(deadline_s=scaled(READY_WITHIN_S))
         client = threading.Thread(target=in_flight, args=(container.url,))
         client.start()
         time.sleep(0.5)  # the request has reached the server and is being worked on
@@ -309,12 +311,12 @@ def run_smoke_script(graded_dir: Path, image: str) -> subprocess.CompletedProces
             cwd=graded_dir,
             capture_output=True,
             text=True,
-            timeout=scaled(240),
+            timeout=scaled(400),
             check=False,
         )
     except subprocess.TimeoutExpired:
         raise CheckFailure(
-            "smoke_test.py did not finish within 4 minutes",
+            "smoke_test.py did not finish within 400 s",
             help="Bound every wait (the container may never get ready) and stop the container.",
         ) from None
 
@@ -329,7 +331,7 @@ def run_smoke_script(graded_dir: Path, image: str) -> subprocess.CompletedProces
     requires=["image-smoke"],
     kind="live",
     needs=["docker"],
-    timeout=300,
+    timeout=500,
 )
 def test_smoke_script_passes(graded_dir: Path, graded_image: GradedImage):
     before = containers_of(graded_image.tag)
@@ -359,7 +361,7 @@ def test_smoke_script_passes(graded_dir: Path, graded_image: GradedImage):
     requires=["smoke-script-passes"],
     kind="live",
     needs=["docker"],
-    timeout=300,
+    timeout=500,
 )
 def test_smoke_script_catches_broken(graded_dir: Path, broken_image: str):
     done = run_smoke_script(graded_dir, broken_image)

@@ -8,6 +8,7 @@ from course.instructor_cli import release_command, selftest_command, starter_app
 from course.model_cli import model_app
 from course.openapi_cli import openapi_command
 from course.serve import serve
+from course.smoke import smoke_command
 
 app = typer.Typer(
     help="From model to production: serve the model, train it, and grade the labs.",
@@ -18,6 +19,7 @@ app = typer.Typer(
 app.command("serve")(serve)
 app.command("grade")(grade_command)
 app.command("doctor")(doctor_command)
+app.command("smoke")(smoke_command)
 app.add_typer(model_app, name="model")
 app.command("openapi")(openapi_command)
 # Instructors

@@ -36,6 +36,10 @@ class StarterSource:
 # Which solution folders become starters (relative to the repository root).
 SOURCES: tuple[tuple[str, str], ...] = (
     ("solutions/module1_api/penguin_api", "module1_api/penguin_api"),
+    # Module 2: networking script, compose stack (API, load balancer, locust), answer sheets.
+    ("solutions/module2_docker/network", "module2_docker/network"),
+    ("solutions/module2_docker/compose", "module2_docker/compose"),
+    ("solutions/module2_docker/answers", "module2_docker/answers"),
 )
 
 

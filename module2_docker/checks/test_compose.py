@@ -327,8 +327,9 @@ def test_compose_loadgen(stack: ComposeStack) -> None:
     stack.compose("up", "--detach", "--no-build", "--scale", f"api={REPLICAS}", "loadgen")
     (loadgen,) = stack.container_ids("loadgen")
     code = dockerkit.docker("wait", loadgen, timeout=240).stdout.strip()
-    log = stack.compose("logs", "--no-color", "--no-log-prefix", "loadgen")
-    summary = locust_summary(log)
+    # locust prints its JSON statistics on stdout and its log on stderr: read them apart.
+    logs = dockerkit.docker("logs", loadgen)
+    summary, log = locust_summary(logs.stdout), logs.stderr
     if summary is None or code != "0" or summary.failures or not summary.requests:
         raise CheckFailure(
             "the locust run did not finish cleanly",

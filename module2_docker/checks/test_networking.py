@@ -68,8 +68,8 @@ def test_network_script(graded_dir: Path) -> None:
     # The starter's placeholder stops the script before anything runs.
     if missing or re.search(r"^\s*echo .*is not written yet", text, re.MULTILINE):
         raise CheckFailure(
-            f"{SCRIPT} is not finished: it has "
-            + (f"no {', no '.join(missing)}" if missing else "TODOs left"),
+            f"{SCRIPT} is not finished: it still lacks "
+            + ("; ".join(missing) if missing else "its code (the starter's placeholder exits 1)"),
             help="Work through the TODOs in order; run it with IMAGE=<your image> bash "
             f"{SCRIPT} to try it.",
         )

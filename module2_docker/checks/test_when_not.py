@@ -26,6 +26,7 @@ def test_when_not_answered(graded_dir: Path) -> None:
         raise CheckFailure(
             f"in {SHEET}, these scenarios have no valid answer: {', '.join(unanswered)}",
             expected=" or ".join(f'"{choice}"' for choice in CHOICES),
+            actual=sorted({str(sheet[key].get("answer")) for key in unanswered}),
             help="Replace each TODO with one of the two answers, in double quotes.",
         )
     check_reasons(sheet, str(SHEET), min_words=MIN_WORDS)

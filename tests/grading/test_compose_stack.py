@@ -84,3 +84,11 @@ def test_locust_summary_reads_the_json_statistics() -> None:
 def test_shell_scripts_the_lessons_show_are_valid_bash(script: Path) -> None:
     done = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_lessons_compose_example_is_health_gated() -> None:
+    example = read_compose(
+        REPO_ROOT / "docs" / "module2" / "examples" / "compose-health-gated.yaml"
+    )
+    assert example["services"]["client"]["depends_on"]["server"]["condition"] == "service_healthy"
+    assert example["services"]["server"]["healthcheck"]["test"][0] == "CMD"

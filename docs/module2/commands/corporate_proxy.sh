@@ -16,7 +16,7 @@ openssl s_client -connect pypi.org:443 -servername pypi.org </dev/null 2>/dev/nu
 # --8<-- [end:which-ca]
 
 # --8<-- [start:build-with-secret]
-DOCKER_BUILDKIT=1 docker build -f solutions/module2_docker/Dockerfile -t penguin-api:dev \
+DOCKER_BUILDKIT=1 docker build -f module2_docker/Dockerfile -t penguin-api:dev \
     --secret id=ca,src="$CA_BUNDLE" .
 # --8<-- [end:build-with-secret]
 

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -113,6 +114,7 @@ class ComposeStack:
         self.file = compose_file
         self.project = f"{prefix}-{uuid.uuid4().hex[:10]}"
         self.env = dict(env)
+        self.created = time.time()
 
     def compose(self, *args: str, timeout: float = 300, check: bool = True) -> str:
         cli = dockerkit.docker_cli() or "docker"
@@ -139,6 +141,18 @@ class ComposeStack:
 
     def inspect(self, container_id: str) -> dict[str, Any]:
         return dict(json.loads(dockerkit.docker("inspect", container_id).stdout)[0])
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every container event of this project so far, oldest first (docker events)."""
+        out = dockerkit.docker(
+            "events",
+            "--since", f"{self.created - 1:.3f}",
+            "--until", f"{time.time():.3f}",
+            "--filter", "type=container",
+            "--filter", f"label=com.docker.compose.project={self.project}",
+            "--format", "{{json .}}",
+        ).stdout  # fmt: skip
+        return sorted((json.loads(line) for line in out.splitlines()), key=lambda e: e["timeNano"])
 
     def leftovers(self) -> list[str]:
         """Containers and networks of this project that still exist, as `kind name` strings."""

@@ -7,11 +7,9 @@ under a project name unique to the run, and always take it down.
 
 from __future__ import annotations
 
-import re
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -220,16 +218,6 @@ def _long_port(port: dict[str, Any]) -> str:
 STATIC = ["compose-services", "compose-healthcheck", "compose-health-gated", "compose-network"]
 
 
-def _when(stamp: str) -> datetime:
-    """Docker's RFC 3339 timestamps carry nanoseconds; Python parses microseconds."""
-    match = re.fullmatch(r"(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)", stamp)
-    if match is None:
-        raise ValueError(f"not a Docker timestamp: {stamp!r}")
-    base, fraction, zone = match.groups()
-    micro = (fraction or "0")[:6].ljust(6, "0")
-    return datetime.fromisoformat(f"{base}.{micro}{'+00:00' if zone == 'Z' else zone}")
-
-
 @pytest.fixture(scope="module")
 def stack(graded_dir: Path, module2_api_image: str) -> Iterator[ComposeStack]:
     """The stack with two API replicas and the load balancer up (loadgen not yet started)."""
@@ -263,20 +251,30 @@ def test_compose_up_healthy(stack: ComposeStack) -> None:
     apis = [stack.inspect(cid) for cid in stack.container_ids("api")]
     health = [api["State"].get("Health", {}).get("Status") for api in apis]
     expect_equal(health, ["healthy"] * REPLICAS, "The health of the api replicas")
-    (lb_id,) = stack.container_ids("lb")
-    lb_started = _when(stack.inspect(lb_id)["State"]["StartedAt"])
-    for api in apis:
-        passed = [p for p in api["State"]["Health"]["Log"] if p.get("ExitCode") == 0]
-        # The log keeps the last few probes only; any passing probe before the lb's start, or
-        # an api started long before it, shows the order. The first passing probe is kept
-        # while the log is short, which it is seconds after start-up.
-        if passed and _when(passed[0]["End"]) > lb_started:
-            raise CheckFailure(
-                "the load balancer started before an api replica was healthy",
-                expected="lb starts after every replica's first passing healthcheck",
-                actual=f"lb started {lb_started:%H:%M:%S.%f}, api healthy {passed[0]['End']}",
-                help="depends_on: {api: {condition: service_healthy}} on lb.",
-            )
+    # The order as the engine recorded it: each replica's first "healthy" before the lb's start.
+    events = stack.events()
+
+    def service(event: dict[str, Any]) -> str:
+        return str(event["Actor"]["Attributes"].get("com.docker.compose.service"))
+
+    lb_start = next((e for e in events if service(e) == "lb" and e["Action"] == "start"), None)
+    healthy = {
+        e["id"]: e["timeNano"]
+        for e in reversed(events)  # reversed: the dict keeps each replica's first event
+        if service(e) == "api" and e["Action"] == "health_status: healthy"
+    }
+    if lb_start is None or len(healthy) < REPLICAS:
+        raise CheckFailure(
+            "Docker recorded no start of lb after two healthy api replicas",
+            actual=f"lb started: {lb_start is not None}; healthy replicas: {len(healthy)}",
+            help="`docker compose up --scale api=2 lb` must start both; see `docker compose ps`.",
+        )
+    early = [cid[:12] for cid, when in healthy.items() if when > lb_start["timeNano"]]
+    if early:
+        raise CheckFailure(
+            "the load balancer started before these api replicas were healthy: " + ", ".join(early),
+            help="depends_on: {api: {condition: service_healthy}} on lb.",
+        )
 
 
 @check(

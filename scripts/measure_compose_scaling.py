@@ -60,9 +60,11 @@ def measure(stack: ComposeStack, replicas: int, seconds: int) -> Round:
         stack.compose("up", "--detach", "--no-build", "--no-deps", "--force-recreate", "loadgen")
         (loadgen,) = stack.container_ids("loadgen")
         dockerkit.docker("wait", loadgen, timeout=seconds + 600)
-        summary = locust_summary(dockerkit.docker("logs", loadgen).stdout)
+        logs = dockerkit.docker("logs", loadgen)
+        summary = locust_summary(logs.stdout)
     if summary is None:
-        sys.exit(f"locust printed no statistics with {replicas} replica(s); see its log.")
+        tail = "\n".join(logs.stderr.strip().splitlines()[-15:])
+        sys.exit(f"locust printed no statistics with {replicas} replica(s); its log ends:\n{tail}")
     result = Round(replicas, summary, seconds)
     console.print(
         f"  {replicas} replica(s): {result.rate:,.0f} req/s, "

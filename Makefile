@@ -19,7 +19,7 @@ export UV_COMPILE_BYTECODE := 1
 .DEFAULT_GOAL := help
 .PHONY: help install serve test lint format model bench bench-grader docs notebooks lab clean \
 	bench-middleware concurrency-lab \
-	docker-setup docker-measure
+	docker-setup docker-measure compose-scale
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ docker-setup: | $(UV) ## Install and start Docker, compose and a Python base ima
 
 docker-measure: $(STAMP) ## Build the naive and optimised images; measure size, builds, stop
 	$(BIN)/python scripts/measure_images.py
+
+compose-scale: $(STAMP) ## Throughput of the compose stack with 1, 2 and 3 API replicas
+	$(BIN)/python scripts/measure_compose_scaling.py
 
 notebooks: $(STAMP) ## Run the notebooks, so the website shows their outputs
 	$(BIN)/pytest -q tests/docs/test_notebooks.py

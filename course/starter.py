@@ -54,6 +54,10 @@ SOURCES: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     ("solutions/module2_docker/smoke_test.py", "module2_docker/smoke_test.py", False),
+    # Module 2: networking script, compose stack (API, load balancer, locust), answer sheets.
+    ("solutions/module2_docker/network", "module2_docker/network", False),
+    ("solutions/module2_docker/compose", "module2_docker/compose", False),
+    ("solutions/module2_docker/answers", "module2_docker/answers", False),
 )
 
 

@@ -13,13 +13,17 @@ from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import BaseModel
 
 from penguin_api.batch_body import batch_rows_dependency
+
 from penguin_api.batch_response import batch_response_json
+
 from penguin_api.problems import ModelNotReadyError
 from penguin_api.schemas import ApiModels, Health, ModelInfo, Ready
 from penguin_api.security import require_api_key
 from penguin_api.settings import Settings
 from shared_model import LoadedModel
+
 from shared_model.fast import Columns, FastModel
+
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "A field is missing, has the wrong type or is out of range"},

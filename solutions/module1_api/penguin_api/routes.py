@@ -13,13 +13,24 @@ from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import BaseModel
 
 from penguin_api.batch_body import batch_rows_dependency
+
+# BEGIN SOLUTION
 from penguin_api.batch_response import batch_response_json
+
+# END SOLUTION
 from penguin_api.problems import ModelNotReadyError
 from penguin_api.schemas import ApiModels, Health, ModelInfo, Ready
 from penguin_api.security import require_api_key
 from penguin_api.settings import Settings
 from shared_model import LoadedModel
+
+# BEGIN STARTER
+# from shared_model.fast import Columns
+# END STARTER
+# BEGIN SOLUTION
 from shared_model.fast import Columns, FastModel
+
+# END SOLUTION
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "A field is missing, has the wrong type or is out of range"},
@@ -58,7 +69,16 @@ def _predictions(
 INLINE_BATCH_ROWS = 1000
 
 
+# --8<-- [start:batch-response]
 def _batch_response(model: LoadedModel, batch: Columns) -> Response:
+    # BEGIN STARTER
+    # # TODO (exercise 4): answer {"predictions": [...], "model_version": ...} with one
+    # # {"species": ..., "probabilities": {...}} per row, in the order of the request.
+    # # `batch.records()` gives the validated rows as dicts, `_predictions(model, rows)` scores
+    # # them, and fastapi.responses.JSONResponse(body) makes the Response.
+    # raise NotImplementedError("POST /predict/batch is not written yet (exercise 4)")
+    # END STARTER
+    # BEGIN SOLUTION
     # The rows are validated and the answer is the model's own classes and floats, so it is
     # written as JSON bytes directly (batch_response.py), not built as 2,000 dicts and then
     # serialized, let alone validated against the response model.
@@ -68,6 +88,8 @@ def _batch_response(model: LoadedModel, batch: Columns) -> Response:
         probabilities = model.predict_proba(batch.records())
     body = batch_response_json(probabilities, model.classes, model.version)
     return Response(body, media_type="application/json")
+    # END SOLUTION
+    # --8<-- [end:batch-response]
 
 
 def build_router(

@@ -27,7 +27,6 @@ def batch_response_json(
     n, k = probabilities.shape
     if k != len(classes):
         raise ValueError(f"{k} probabilities per row for {len(classes)} classes")
-    # --8<-- [start:write]
     keys = [to_json(c) for c in classes]
     # Per row: the species prefix (which ends with the first class's key), then each
     # probability followed by what comes after it: the next class's key, or the closing braces.
@@ -45,7 +44,6 @@ def batch_response_json(
     parts[width - 1 :: width] = [b"}},"] * n
     if n:
         parts[-1] = b"}}"  # no comma after the last prediction
-    # --8<-- [end:write]
     return (
         b'{"predictions":['
         + b"".join(parts)

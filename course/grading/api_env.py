@@ -44,6 +44,14 @@ def started_client(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Iter
         yield client
 
 
+def unstarted_client(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> TestClient:
+    """A client of the graded app built with ``env``, without its lifespan (no model loaded):
+    enough for what the middleware and the docs answer, and a model load cheaper per check."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(build_app(monkeypatch, env))
+
+
 def refusal(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> str | None:
     """The error that stops the app from starting with ``env``, or None when it starts."""
     try:

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from course.grading import CheckFailure, check, expect_equal
-from course.grading.api_env import build_app, refusal, started_client
+from course.grading.api_env import build_app, refusal, started_client, unstarted_client
 
 SECURITY = "8. Security"
 KEYS = {"API_KEYS": "first-key, second-key"}
@@ -159,9 +159,9 @@ def test_production_needs_keys(monkeypatch: pytest.MonkeyPatch):
     requires=["production-needs-keys"],
 )
 def test_production_hides_docs(monkeypatch: pytest.MonkeyPatch):
-    with started_client(monkeypatch, {}) as client:
-        for path in ("/docs", "/openapi.json"):
-            expect_equal(client.get(path).status_code, 200, f"GET {path} in development")
+    development = unstarted_client(monkeypatch, {})
+    for path in ("/docs", "/openapi.json"):
+        expect_equal(development.get(path).status_code, 200, f"GET {path} in development")
     with started_client(monkeypatch, {"APP_ENV": "production", **KEYS}) as client:
         for path in ("/docs", "/redoc", "/openapi.json"):
             expect_equal(client.get(path).status_code, 404, f"GET {path} in production")
@@ -190,28 +190,29 @@ def _preflight(client: TestClient, origin: str) -> dict[str, str]:
     requires=["app-starts"],
 )
 def test_cors_allow_list(monkeypatch: pytest.MonkeyPatch):
-    with started_client(monkeypatch, {"CORS_ORIGINS": f"{ALLOWED}, https://other.example"}) as c:
-        allowed = _preflight(c, ALLOWED)
-        expect_equal(
-            allowed.get("access-control-allow-origin"), ALLOWED, "The preflight's allowed origin"
+    # CORS is middleware: it answers without the model, so the app need not start.
+    c = unstarted_client(monkeypatch, {"CORS_ORIGINS": f"{ALLOWED}, https://other.example"})
+    allowed = _preflight(c, ALLOWED)
+    expect_equal(
+        allowed.get("access-control-allow-origin"), ALLOWED, "The preflight's allowed origin"
+    )
+    headers = allowed.get("access-control-allow-headers", "").lower()
+    if "x-api-key" not in headers:
+        raise CheckFailure(
+            "The preflight does not allow the X-API-Key header",
+            expected="x-api-key in Access-Control-Allow-Headers",
+            actual=headers or "(no such header)",
         )
-        headers = allowed.get("access-control-allow-headers", "").lower()
-        if "x-api-key" not in headers:
-            raise CheckFailure(
-                "The preflight does not allow the X-API-Key header",
-                expected="x-api-key in Access-Control-Allow-Headers",
-                actual=headers or "(no such header)",
-            )
-        refused = _preflight(c, OTHER)
-        expect_equal(
-            refused.get("access-control-allow-origin"),
-            None,
-            f"Access-Control-Allow-Origin for {OTHER}, which is not listed",
-        )
-        plain = c.get("/health", headers={"Origin": ALLOWED}).headers
-        expect_equal(
-            plain.get("access-control-allow-origin"), ALLOWED, "The origin allowed on GET /health"
-        )
+    refused = _preflight(c, OTHER)
+    expect_equal(
+        refused.get("access-control-allow-origin"),
+        None,
+        f"Access-Control-Allow-Origin for {OTHER}, which is not listed",
+    )
+    plain = c.get("/health", headers={"Origin": ALLOWED}).headers
+    expect_equal(
+        plain.get("access-control-allow-origin"), ALLOWED, "The origin allowed on GET /health"
+    )
 
 
 @check(
@@ -224,12 +225,12 @@ def test_cors_allow_list(monkeypatch: pytest.MonkeyPatch):
     requires=["app-starts"],
 )
 def test_cors_off_by_default(monkeypatch: pytest.MonkeyPatch):
-    with started_client(monkeypatch, {}) as client:
-        expect_equal(
-            _preflight(client, OTHER).get("access-control-allow-origin"),
-            None,
-            "Access-Control-Allow-Origin with no CORS_ORIGINS set",
-        )
+    client = unstarted_client(monkeypatch, {})
+    expect_equal(
+        _preflight(client, OTHER).get("access-control-allow-origin"),
+        None,
+        "Access-Control-Allow-Origin with no CORS_ORIGINS set",
+    )
 
 
 @check(

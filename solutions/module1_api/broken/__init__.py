@@ -85,8 +85,8 @@ CORRECTNESS = (
         "POST /predict/batch answers the predictions in reverse order",
         (
             _routes(
-                '"predictions": _predictions(model, rows),',
-                '"predictions": _predictions(model, rows)[::-1],',
+                "body = batch_response_json(probabilities, model.classes, model.version)",
+                "body = batch_response_json(probabilities[::-1], model.classes, model.version)",
             ),
         ),
     ),
@@ -94,8 +94,10 @@ CORRECTNESS = (
         "batch-without-model-version",
         "POST /predict/batch leaves model_version out of its body",
         (
-            _routes(
-                ', "model_version": model.version}\n    return Response(', "}\n    return Response("
+            Patch(
+                "batch_response.py",
+                "b'],\"model_version\":'\n        + to_json(model_version)\n        + b\"}\"",
+                'b"]}"',
             ),
         ),
     ),
@@ -142,8 +144,8 @@ CONTRACT = (
         "POST /predict/batch answers 200 with model_version null, which its schema forbids",
         (
             _routes(
-                '"model_version": model.version}\n    return Response(',
-                '"model_version": None}\n    return Response(',
+                "body = batch_response_json(probabilities, model.classes, model.version)",
+                "body = batch_response_json(probabilities, model.classes, None)",
             ),
         ),
     ),

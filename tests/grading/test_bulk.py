@@ -80,9 +80,13 @@ def corpus(root: Path, outside: Path) -> dict[str, str]:
     }
     for student, (source, mutation) in cases.items():
         package = root / student / MODULE.folder / "penguin_api"
-        shutil.copytree(
-            source / "penguin_api", package, ignore=shutil.ignore_patterns("__pycache__")
-        )
+        # The student's work: the API, and their own tests and load tests (exercises 11-13).
+        for folder in ("penguin_api", "tests", "load"):
+            shutil.copytree(
+                source / folder,
+                package.parent / folder,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
         if mutation:
             mutation(package)
     return {student: str(mutation) for student, (_, mutation) in cases.items()}
@@ -104,7 +108,8 @@ def graded(tmp_path_factory, model_dir):
         students,
         out,
         jobs=2,
-        wall_clock_s=180,
+        # A complete module 1 runs the students' tests against a dozen APIs and two load tests.
+        wall_clock_s=600,
         env={"MODEL_DIR": str(model_dir)},
         # Real limits: a loaded 2-core machine needs them for the complete submission.
         timeout_scale=1.0,

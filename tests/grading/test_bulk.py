@@ -79,7 +79,7 @@ def corpus(root: Path, outside: Path) -> dict[str, str]:
         "ki-edited-checks": (MODULE.student_dir(), edit_checks),
     }
     for student, (source, mutation) in cases.items():
-        # The whole module folder (the package, network scripts, answers), as handed in.
+        # The whole module folder (the package, network scripts, answers, tests, load tests), as handed in.
         shutil.copytree(
             source,
             root / student / MODULE.folder,
@@ -107,7 +107,8 @@ def graded(tmp_path_factory, model_dir):
         students,
         out,
         jobs=2,
-        wall_clock_s=180,
+        # A complete module 1 runs the students' tests against a dozen APIs and two load tests.
+        wall_clock_s=600,
         env={"MODEL_DIR": str(model_dir)},
         # Real limits: a loaded 2-core machine needs them for the complete submission.
         timeout_scale=1.0,

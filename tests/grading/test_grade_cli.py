@@ -15,7 +15,7 @@ COURSE = [sys.executable, "-c", "from course.cli import app; app()"]
 def course(*args: str, model_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MODEL_DIR": str(model_dir), "COLUMNS": "120"}
     return subprocess.run(
-        [*COURSE, *args], capture_output=True, text=True, env=env, timeout=300, check=False
+        [*COURSE, *args], capture_output=True, text=True, env=env, timeout=900, check=False
     )
 
 

@@ -25,8 +25,18 @@ from shared_model import LoadedModel
 from shared_model.fast import Columns, FastModel
 
 
+# Every status a prediction can answer besides 200, so that the OpenAPI document is a contract
+# clients (and contract tests) can hold the API to. All of them are application/problem+json.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body is not valid JSON"},
+    413: {"description": "The body is larger than MAX_BODY_BYTES"},
+    415: {"description": "The body is not sent as application/json"},
     422: {"description": "A field is missing, has the wrong type or is out of range"},
+    503: {"description": "The model is not loaded yet"},
+}
+KEY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No X-API-Key header (API keys are enabled)"},
+    403: {"description": "The X-API-Key is not an accepted key"},
 }
 
 
@@ -115,7 +125,7 @@ def build_router(
         summary="Predict the species of one penguin",
         response_model=models.predict_response,
         dependencies=auth,
-        responses=PROBLEM_RESPONSES,
+        responses={**PROBLEM_RESPONSES, **(KEY_RESPONSES if keys else {})},
     )
     async def predict(
         request: Request,
@@ -139,7 +149,7 @@ def build_router(
         summary="Predict the species of many penguins, in order",
         response_model=models.batch_response,
         dependencies=auth,
-        responses=PROBLEM_RESPONSES,
+        responses={**PROBLEM_RESPONSES, **(KEY_RESPONSES if keys else {})},
         # The body is read by `batch_rows`, so FastAPI cannot document it: say what it is.
         openapi_extra={
             "requestBody": {

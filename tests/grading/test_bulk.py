@@ -79,7 +79,7 @@ def corpus(root: Path, outside: Path) -> dict[str, str]:
         "ki-edited-checks": (MODULE.student_dir(), edit_checks),
     }
     for student, (source, mutation) in cases.items():
-        # The whole module folder (the package, network scripts, answers, tests, load tests), as handed in.
+        # The whole module folder as handed in: the package, scripts, answers, tests, load tests.
         shutil.copytree(
             source,
             root / student / MODULE.folder,

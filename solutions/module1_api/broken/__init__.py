@@ -96,7 +96,7 @@ CORRECTNESS = (
         (
             Patch(
                 "batch_response.py",
-                "b'],\"model_version\":'\n        + to_json(model_version)\n        + b\"}\"",
+                'b\'],"model_version":\'\n        + to_json(model_version)\n        + b"}"',
                 'b"]}"',
             ),
         ),

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,12 +62,15 @@ def starter_run(tmp_path_factory, model_dir):
 def test_the_starter_scores_low_with_a_hint_per_failing_check(starter_run):
     assert starter_run.returncode == 1
     out = starter_run.stdout
-    assert out.count("hint:") == 3  # health, ready, predict-species fail; the rest are blocked
+    # Every failing check (":(") shows its hint; blocked ones (":|") say what they wait for.
+    assert out.count("hint:") == out.count(" :(  ") >= 3
     assert "blocked: can't check until 'ready' passes" in out
-    assert "module1_api (student): 2/" in out
+    score, most = map(int, re.search(r"module1_api \(student\): (\d+)/(\d+)", out).groups())
+    assert score < 0.1 * most
 
 
 def test_min_score_sets_the_pass_mark(model_dir):
-    run = course("grade", "1", "--min-score", "5", "--format", "csv", model_dir=model_dir)
+    # The starter scores a few percent: a pass mark of 1% passes it.
+    run = course("grade", "1", "--min-score", "1", "--format", "csv", model_dir=model_dir)
     assert run.returncode == 0
     assert run.stdout.splitlines()[0].startswith("module,target,check,exercise")

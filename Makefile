@@ -18,7 +18,8 @@ export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install serve test lint format model bench bench-grader docs notebooks lab clean \
-	docker-setup docker-measure
+	bench-middleware concurrency-lab \
+	docker-setup docker-measure compose-scale
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -63,6 +64,14 @@ bench: $(STAMP) ## Benchmark the reference API against an echo and a naive app (
 	$(UV) sync --frozen --inexact --group bench --python $(PYTHON) --quiet
 	$(BIN)/python scripts/bench_api.py
 
+bench-middleware: $(STAMP) ## Measure the access log: pure ASGI vs BaseHTTPMiddleware (needs wrk)
+	$(UV) sync --frozen --inexact --group bench --python $(PYTHON) --quiet
+	$(BIN)/python scripts/bench_middleware.py
+
+concurrency-lab: $(STAMP) ## Exercise 10's lab: /health while 50,000-row batches are scored
+	$(UV) sync --frozen --inexact --group bench --python $(PYTHON) --quiet
+	$(BIN)/python scripts/concurrency_lab.py
+
 bench-grader: $(STAMP) ## Time `course grade 1` on the solution and the starter
 	$(BIN)/python scripts/bench_grader.py
 
@@ -74,6 +83,9 @@ docker-setup: | $(UV) ## Install and start Docker, compose and a Python base ima
 
 docker-measure: $(STAMP) ## Build the naive and optimised images; measure size, builds, stop
 	$(BIN)/python scripts/measure_images.py
+
+compose-scale: $(STAMP) ## Throughput of the compose stack with 1, 2 and 3 API replicas
+	$(BIN)/python scripts/measure_compose_scaling.py
 
 notebooks: $(STAMP) ## Run the notebooks, so the website shows their outputs
 	$(BIN)/pytest -q tests/docs/test_notebooks.py

@@ -74,6 +74,7 @@ def report_unfinished(app: object, app_dir: Path) -> None:
 PROBES = (
     ("GET", "/health", None),
     ("GET", "/ready", None),
+    ("GET", "/model", None),
     ("POST", "/predict", "penguin"),
 )
 

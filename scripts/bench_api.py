@@ -1,8 +1,9 @@
-"""``make bench``: the reference API against an echo app and a naive app, side by side.
+"""``make bench``: the reference API against a constant, an echo and a naive app, side by side.
 
-Starts three servers with the same uvicorn flags and worker count: ``echo`` (validates the body,
-returns a constant: the ceiling), ``naive`` (a DataFrame and the scikit-learn Pipeline per
-request) and ``reference`` (module 1's solution). Then drives each with wrk at the same
+Starts four servers with the same uvicorn flags and worker count: ``constant`` (answers without
+reading the body: what HTTP alone costs on this machine), ``echo`` (validates the body, returns a
+constant: what the framework's validation costs), ``naive`` (a DataFrame and the scikit-learn
+Pipeline per request) and ``reference`` (module 1's solution). Then drives each with wrk at the same
 concurrency, in alternating rounds, on ``/predict`` (one penguin) and ``/predict/batch`` (1,000
 penguins), and reports req/s, rows/s, p50/p99 and the ratios to echo.
 
@@ -59,6 +60,7 @@ UVICORN_FLAGS = [
 # The full edition benchmarks the reference solution; a student edition, the student's own app.
 SERVED = "reference" if is_full_edition() else "yours"
 APPS = {
+    "constant": "bench_apps:constant_app",
     "echo": "bench_apps:echo_app",
     "naive": "bench_apps:naive_app",
     SERVED: "penguin_api.main:create_app",
@@ -115,8 +117,17 @@ def bodies(out: Path) -> dict[str, Path]:
 
 
 @contextmanager
-def servers(model_dir: Path, logs: Path) -> Iterator[dict[str, str]]:
-    """Start every app at once; yield their base URLs; stop them however the bench ends."""
+def servers(
+    model_dir: Path,
+    logs: Path,
+    apps: dict[str, str] = APPS,
+    flags: dict[str, list[str]] | None = None,
+    envs: dict[str, dict[str, str]] | None = None,
+) -> Iterator[dict[str, str]]:
+    """Start every app at once; yield their base URLs; stop them however the bench ends.
+
+    ``flags`` and ``envs`` replace the uvicorn flags or add environment variables per app name.
+    """
     env = {
         **os.environ,
         "MODEL_DIR": str(model_dir),
@@ -128,13 +139,14 @@ def servers(model_dir: Path, logs: Path) -> Iterator[dict[str, str]]:
     processes: list[subprocess.Popen[bytes]] = []
     urls: dict[str, str] = {}
     try:
-        for name, factory in APPS.items():
+        for name, factory in apps.items():
             port = free_port()
             log = (logs / f"{name}.log").open("wb")
+            app_flags = (flags or {}).get(name, UVICORN_FLAGS)
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", factory, *UVICORN_FLAGS, "--port", str(port)],
-                    env=env,
+                    [sys.executable, "-m", "uvicorn", factory, *app_flags, "--port", str(port)],
+                    env={**env, **(envs or {}).get(name, {})},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )
@@ -275,7 +287,8 @@ def plot(summaries: list[Summary], path: Path, title: str) -> None:
     matplotlib.use("Agg")  # no display needed: the bench runs in terminals and CI
     import matplotlib.pyplot as plt
 
-    apps = list(APPS)
+    # The constant app is in the table only: its bars would flatten every other one.
+    apps = [app for app in APPS if app != "constant"]
     colours = {"echo": "#9e9e9e", "naive": "#e57373", SERVED: "#3f51b5"}
     panels = [
         ("predict", "rps", "/predict: requests/s"),
@@ -322,6 +335,8 @@ def main() -> None:
     OUT_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     runs: dict[tuple[str, str], list[Run]] = {}
+    # Other work on the machine moves the absolute numbers: the table says how busy it was.
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         script = work / "post.lua"
@@ -350,7 +365,8 @@ def main() -> None:
     setup = (
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, one uvicorn worker per app, "
         f"wrk with 1 thread and {args.connections} connections, {args.rounds} alternating rounds "
-        f"of {args.seconds:g} s per app and endpoint, batches of {BATCH_ROWS:,} rows "
+        f"of {args.seconds:g} s per app and endpoint, batches of {BATCH_ROWS:,} rows, "
+        f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after the run "
         f"({datetime.now(UTC).date().isoformat()})."
     )
     title = f"make bench {stamp}"

@@ -1,12 +1,15 @@
-"""The two comparison apps that ``scripts/bench_api.py`` serves beside the reference API.
+"""The comparison apps that ``scripts/bench_api.py`` serves beside the reference API.
 
+* ``constant_app``: answers constant bytes without reading the body. What is left is the cost
+  of HTTP itself (uvicorn, the connection, wrk on the same machine): the floor under every app,
+  and the most any endpoint can reach on this machine.
 * ``echo_app``: plain FastAPI with the reference's own pydantic request models, no middleware,
-  no model; it validates the body and returns a constant. Nothing that parses and validates the
-  same JSON can be faster, so it is the ceiling the reference is measured against.
+  no model; it validates the body and returns a constant: what generic parsing and validation
+  of the same JSON cost, the baseline the reference is measured against.
 * ``naive_app``: the tutorial way: the same request models, and per request a pandas DataFrame
   handed to the scikit-learn Pipeline (``LoadedModel.predict_proba``).
 
-Both are factories for ``uvicorn --factory`` and read ``MODEL_DIR`` and ``MAX_BATCH_ROWS`` like
+All are factories for ``uvicorn --factory`` and read ``MODEL_DIR`` and ``MAX_BATCH_ROWS`` like
 the reference does; ``penguin_api`` must be importable (the bench puts the solution folder on
 ``PYTHONPATH``). No ``from __future__ import annotations``: FastAPI must see the request models
 built inside the factories as real objects, not as strings.
@@ -16,7 +19,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from penguin_api.schemas import build_models
 from penguin_api.settings import Settings
 
@@ -28,6 +31,22 @@ ECHO_PREDICTION: dict[str, Any] = {
     "model_version": "echo",
 }
 ECHO_BATCH: dict[str, Any] = {"predictions": [], "model_version": "echo"}
+
+
+def constant_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/predict")
+    async def predict() -> Response:
+        return Response(b'{"model_version":"constant"}', media_type="application/json")
+
+    @app.post("/predict/batch")
+    async def predict_batch() -> Response:
+        return Response(
+            b'{"predictions":[],"model_version":"constant"}', media_type="application/json"
+        )
+
+    return app
 
 
 def echo_app() -> FastAPI:

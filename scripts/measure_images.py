@@ -11,27 +11,32 @@ this machine rather than quoted from a blog:
   (shell-form CMD), with the exit code that tells a clean exit (0) from a SIGKILL (137).
 
 Without --keep-cache it empties the BuildKit cache first (`docker builder prune --all`), so the
-next build of any image on this machine starts cold too.
+next build of any image on this machine starts cold too. The tables also go, as markdown, to
+docs/module2/image-results.md, which the image size lesson includes.
 """
 
 from __future__ import annotations
 
 import argparse
+import platform
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-import dockerkit
 from rich.console import Console
 from rich.table import Table
+
+from course import docker
 
 console = Console(highlight=False)
 if not console.is_terminal:
     console.width = 110  # logs and CI: wide enough that the tables do not wrap
 IGNORED = (".git", ".venv", ".tools", "models", "site", "__pycache__", ".*_cache")
-EDITED_FILE = Path("solutions/module1_api/penguin_api/routes.py")
+EDITED_FILE = Path("module2_docker/penguin_api/routes.py")
+DOCS_TABLE = docker.REPO_ROOT / "docs" / "module2" / "image-results.md"
 UVICORN = "uvicorn --host 0.0.0.0 --port 8000 --factory penguin_api.main:create_app"
 
 
@@ -56,12 +61,12 @@ class StopNumbers:
 
 def prune_build_cache() -> None:
     with console.status("Emptying the BuildKit cache (docker builder prune --all)…"):
-        dockerkit.docker("builder", "prune", "--all", "--force", timeout=600)
+        docker.docker("builder", "prune", "--all", "--force", timeout=600)
 
 
 def build(image: ImageNumbers, context: Path, label: str, *, no_cache: bool = False) -> float:
     with console.status(f"Building {image.name} ({label})…"):
-        seconds = dockerkit.build(
+        seconds = docker.build(
             image.tag, context / image.dockerfile, context=context, no_cache=no_cache
         )
     console.print(f"  {image.name}: {label} in {seconds:.1f} s")
@@ -70,7 +75,7 @@ def build(image: ImageNumbers, context: Path, label: str, *, no_cache: bool = Fa
 
 def edited_copy(destination: Path) -> Path:
     """A copy of the repository with one line added to the API's code, as a student's edit."""
-    shutil.copytree(dockerkit.REPO_ROOT, destination, ignore=shutil.ignore_patterns(*IGNORED))
+    shutil.copytree(docker.REPO_ROOT, destination, ignore=shutil.ignore_patterns(*IGNORED))
     with (destination / EDITED_FILE).open("a") as source:
         source.write("\n# an edit, to see which layers a code change rebuilds\n")
     return destination
@@ -82,10 +87,10 @@ def measure_stop(how: str, tag: str, *, shell_form: bool) -> StopNumbers:
     command = ["-c", UVICORN] if shell_form else []
     with (
         console.status(f"docker stop: {how}…"),
-        dockerkit.running(tag, entrypoint=entrypoint, command=command) as container,
+        docker.running(tag, entrypoint=entrypoint, command=command) as container,
     ):
         container.wait_ready()
-        cmdline = dockerkit.docker("exec", container.id, "cat", "/proc/1/cmdline").stdout
+        cmdline = docker.docker("exec", container.id, "cat", "/proc/1/cmdline").stdout
         seconds = container.stop(grace_s=10)
         exit_code = int(container.inspect()["State"]["ExitCode"])
     return StopNumbers(how, pid1_summary(cmdline), seconds, exit_code)
@@ -133,6 +138,38 @@ def stop_table(stops: list[StopNumbers]) -> Table:
     return table
 
 
+def markdown(images: list[ImageNumbers], stops: list[StopNumbers], base: str) -> str:
+    """The two tables for the lesson, with what they were measured on."""
+    lines = [
+        "| image | size | added to the base | cold build | rebuild after a code edit "
+        "| rebuild, no change |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    base_size = docker.image_size(base)
+    for image in images:
+        cold = "-" if image.cold is None else f"{image.cold:.0f} s"
+        lines.append(
+            f"| `{image.dockerfile.name}` | {image.size / 1e6:.0f} MB | "
+            f"{(image.size - base_size) / 1e6:.0f} MB | {cold} | {image.after_edit:.1f} s | "
+            f"{image.unchanged:.1f} s |"
+        )
+    lines += [
+        "",
+        "| how the server is started | PID 1 | `docker stop` | exit code |",
+        "|---|---|---:|---:|",
+    ]
+    for stop in stops:
+        code = f"{stop.exit_code}" + (" (SIGKILL)" if stop.exit_code == 137 else "")
+        lines.append(f"| {stop.how} | `{stop.pid1}` | {stop.seconds:.1f} s | {code} |")
+    server = docker.docker("version", "--format", "{{.Server.Version}}").stdout.strip()
+    lines += [
+        "",
+        f"Base image `{base}` ({base_size / 1e6:.0f} MB), Docker {server}, "
+        f"{platform.machine()}, `docker stop` grace period 10 s ({date.today().isoformat()}).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -140,18 +177,18 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    problem = dockerkit.engine_problem()
+    problem = docker.engine_problem()
     if problem is not None:
         console.print(f"[bold red]error:[/] Cannot measure images: {problem}.")
         return 1
-    base = dockerkit.base_image()
-    console.print(f"Base image: [bold]{base}[/]  docker: {dockerkit.docker_cli()}")
-    module = dockerkit.MODULE2.relative_to(dockerkit.REPO_ROOT)
+    base = docker.base_image()
+    console.print(f"Base image: [bold]{base}[/]  docker: {docker.docker_cli()}")
+    module = docker.MODULE2.relative_to(docker.REPO_ROOT)
     images = [
         ImageNumbers("naive", module / "Dockerfile.naive", "penguin-api:measure-naive"),
         ImageNumbers("optimised", module / "Dockerfile", "penguin-api:measure-optimised"),
     ]
-    repo = dockerkit.REPO_ROOT
+    repo = docker.REPO_ROOT
     try:
         if not args.keep_cache:
             prune_build_cache()
@@ -160,7 +197,7 @@ def main() -> int:
                 build(image, repo, "warming the cache")
             else:
                 image.cold = build(image, repo, "cold", no_cache=True)
-            image.size = dockerkit.image_size(image.tag)
+            image.size = docker.image_size(image.tag)
             image.unchanged = build(image, repo, "nothing changed")
         optimised, naive = images[1].tag, images[0].tag
         stops = [
@@ -173,11 +210,14 @@ def main() -> int:
             for image in images:
                 image.tag += "-edited"  # the measured tags keep the unedited code
                 image.after_edit = build(image, edited, f"after editing {EDITED_FILE.name}")
-    except dockerkit.DockerError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+    except docker.DockerError as exc:
+        console.print("[bold red]error:[/]", end=" ")
+        console.print(str(exc), markup=False)
         return 1
     console.print(image_table(images))
     console.print(stop_table(stops))
+    DOCS_TABLE.write_text(markdown(images, stops, base))
+    console.print(f"Wrote {DOCS_TABLE.relative_to(docker.REPO_ROOT)}")
     return 0
 
 

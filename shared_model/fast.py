@@ -52,6 +52,48 @@ _RowModel = tuple[
 ]
 
 
+@dataclass(frozen=True)
+class Columns:
+    """A batch by column, the way the model reads it: no dict per row.
+
+    ``numbers`` holds the numeric features named ``numeric_names`` (rows x features, float64;
+    NaN is missing), ``categories`` one sequence of values per feature of ``categorical_names``
+    (``None`` is missing). The batch endpoint builds these straight from the parsed body;
+    ``from_records`` builds them from one mapping per row.
+    """
+
+    numeric_names: tuple[str, ...]
+    numbers: np.ndarray
+    categorical_names: tuple[str, ...]
+    categories: tuple[Sequence[str | None], ...]
+
+    def __len__(self) -> int:
+        return int(self.numbers.shape[0])
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Sequence[Mapping[str, Any]],
+        numeric_names: tuple[str, ...],
+        categorical_names: tuple[str, ...],
+    ) -> Columns:
+        numbers = np.empty((len(records), len(numeric_names)))
+        for j, name in enumerate(numeric_names):
+            # dtype=float64 turns None into NaN, which the imputer replaces, as in training.
+            numbers[:, j] = np.array([r.get(name) for r in records], dtype=np.float64)
+        categories = tuple([r.get(name) for r in records] for name in categorical_names)
+        return cls(numeric_names, numbers, categorical_names, categories)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One dict per row again, NaN as ``None``: for scorers that read records."""
+        names = [*self.numeric_names, *self.categorical_names]
+        return [
+            # NaN is the only value that differs from itself.
+            dict(zip(names, [*(None if v != v else v for v in numbers), *labels], strict=True))
+            for numbers, *labels in zip(self.numbers.tolist(), *self.categories, strict=True)
+        ]
+
+
 class UnsupportedPipelineError(ArtifactError):
     """The fitted pipeline is not the recipe the fast path replays."""
 
@@ -193,24 +235,24 @@ class CompiledPipeline:
             intercept=np.asarray(classifier.intercept_, dtype=np.float64).copy(),
         )
 
-    def _inputs(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    def _inputs(self, batch: Columns) -> np.ndarray:
         """The model's input matrix, column by column: cheap per row for big batches."""
-        n = len(records)
+        n = len(batch)
         n_numeric = len(self.numeric_names)
         x = np.zeros((n, self.n_inputs))
         numbers = x[:, :n_numeric]
-        for j, name in enumerate(self.numeric_names):
-            # dtype=float64 turns None into NaN, which the imputer replaces, as in training.
-            numbers[:, j] = np.array([r.get(name) for r in records], dtype=np.float64)
+        numbers[...] = batch.numbers
         missing = np.isnan(numbers)
         if missing.any():
             numbers[missing] = np.broadcast_to(self.medians, numbers.shape)[missing]
         numbers -= self.means
         numbers /= self.scales
         rows = np.arange(n)
-        for name, columns in zip(self.categorical_names, self.category_columns, strict=True):
+        for name, columns, values in zip(
+            self.categorical_names, self.category_columns, batch.categories, strict=True
+        ):
             try:
-                x[rows, [columns[r.get(name)] for r in records]] = 1.0
+                x[rows, list(map(columns.__getitem__, values))] = 1.0
             except KeyError as exc:
                 raise ValueError(f"Unknown category {exc.args[0]!r} for {name}") from None
         return x
@@ -268,6 +310,10 @@ class CompiledPipeline:
             out.append([e / total for e in exps])
         return np.array(out, dtype=np.float64).reshape(len(records), len(intercept))
 
+    def columns(self, records: Sequence[Mapping[str, Any]]) -> Columns:
+        """Records as the columns this model reads."""
+        return Columns.from_records(records, self.numeric_names, self.categorical_names)
+
     def predict_proba(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """Like ``LoadedModel.predict_proba``: one mapping per row; ``None`` or no key = missing.
 
@@ -275,7 +321,16 @@ class CompiledPipeline:
         """
         if len(records) < ROW_WISE_BELOW:
             return self._proba_by_row(records)
-        x = self._inputs(records)
+        return self.predict_proba_columns(self.columns(records))
+
+    def predict_proba_columns(self, batch: Columns) -> np.ndarray:
+        """The probabilities of a batch given by column (see ``Columns``), with numpy."""
+        if (batch.numeric_names, batch.categorical_names) != (
+            self.numeric_names,
+            self.categorical_names,
+        ):
+            raise ValueError("The batch's columns are not the ones this model reads.")
+        x = self._inputs(batch)
         # From here on, the operations of LogisticRegression.predict_proba and
         # sklearn.utils.extmath.softmax, in their order: the same float64 results.
         scores = x @ self.coef_t + self.intercept
@@ -351,6 +406,9 @@ class FastModel(LoadedModel):
 
     def predict_proba(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
         return self.fast.predict_proba(records)
+
+    def predict_proba_columns(self, batch: Columns) -> np.ndarray:
+        return self.fast.predict_proba_columns(batch)
 
     def reference_proba(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """scikit-learn's answer for the same records: the ground truth the fast path matches."""

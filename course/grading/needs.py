@@ -30,16 +30,11 @@ TOOL_PACKAGES: dict[str, tuple[str, str]] = {
 def missing_need(need: str) -> str | None:
     """None when ``need`` is available, else one sentence: what is missing and how to get it."""
     if need == "docker":
-        if shutil.which("docker") is None:
-            return (
-                "needs Docker, and there is no `docker` command: install Docker, then grade again"
-            )
-        if not _quiet(["docker", "info"]):
-            return (
-                "needs a running Docker engine, and `docker info` cannot reach one: start Docker "
-                "(or run `make docker-setup`), then grade again"
-            )
-        return None
+        # The same probe and client the checks then build with (course.docker).
+        from course.docker import engine_problem
+
+        problem = engine_problem()
+        return None if problem is None else f"needs Docker, and {problem}; then grade again"
     if need == "kubectl":
         if shutil.which("kubectl") is None:
             return "needs kubectl, and it is not installed: install kubectl, then grade again"

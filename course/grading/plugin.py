@@ -52,6 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
         sys.path.insert(0, str(Path(target).resolve()))
     config.stash[_STATE] = _State(config)
     config.pluginmanager.import_plugin("course.grading.api_fixtures")
+    config.pluginmanager.import_plugin("course.grading.docker_fixtures")
 
 
 class _State:
@@ -235,6 +236,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(reason)
     for need in spec.needs:
         if message := missing_need(need):
+            if need == "docker" and os.environ.get("COURSE_REQUIRE_DOCKER") == "1":
+                # CI promised an engine (scripts/ci_docker.sh): its absence is a broken
+                # pipeline, and a "not run" would hide it.
+                message = f"COURSE_REQUIRE_DOCKER=1, but this check {message}"
+                item.stash[RESULT_KEY] = _result(spec, Outcome.FAILED, message)
+                pytest.fail(message, pytrace=False)
             item.stash[RESULT_KEY] = _result(spec, Outcome.NOT_RUN, message)
             pytest.skip(message)
 

@@ -101,10 +101,11 @@ class GradeReport:
         return sum(r.outcome == outcome for r in self.results)
 
     def exercises(self) -> dict[str, list[CheckResult]]:
+        """Results by exercise in number order ("2. ..." before "11. ..."), checks in run order."""
         grouped: dict[str, list[CheckResult]] = {}
         for result in self.results:
             grouped.setdefault(result.exercise, []).append(result)
-        return grouped
+        return dict(sorted(grouped.items(), key=lambda item: _exercise_number(item[0])))
 
     def public(self) -> GradeReport:
         return GradeReport(
@@ -140,3 +141,9 @@ class GradeReport:
             duration_s=data.get("duration_s", 0.0),
             note=data.get("note", ""),
         )
+
+
+def _exercise_number(exercise: str) -> float:
+    """The number an exercise's name starts with ("11. Testing" -> 11); unnumbered ones last."""
+    number = exercise.split(".", 1)[0].strip()
+    return int(number) if number.isdigit() else float("inf")

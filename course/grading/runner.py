@@ -49,13 +49,14 @@ def grade(
     target: Target,
     *,
     include_hidden: bool,
-    wall_clock_s: float = 600.0,
+    wall_clock_s: float | None = None,
     env: dict[str, str] | None = None,
     preexec: object = None,
     root: Path = REPO_ROOT,
     timeout_scale: float = 1.0,
 ) -> GradeReport:
     dirs = check_dirs(module, include_hidden, root)
+    wall_clock_s = wall_clock_s or module.wall_clock_s
     if not dirs:
         raise GraderSetupError(f"Module {module.folder} has no checks folder to grade with.")
     started = time.monotonic()

@@ -21,6 +21,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -113,6 +114,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if not executed_copy(notebook).is_file():
             log.info("%s has not been executed yet; its page shows code only.", notebook.name)
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # A notebook's page is generated (mkdocs gives it no buttons), so its "edit" and "view
+    # source" buttons are set here, to lead to the notebook rather than to a build-time page.
+    folder = f"{SITE_FOLDER}/"
+    if config.repo_url and page.file.src_uri.startswith(folder):
+        repo = config.repo_url.rstrip("/")
+        notebook = page.file.src_uri.removeprefix(folder).removesuffix(".md") + ".ipynb"
+        page.edit_url = f"{repo}/edit/main/{NOTEBOOKS.name}/{notebook}"
+    return markdown
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:

@@ -125,6 +125,42 @@ def test_predict_response(app_client: TestClient, real_penguins, served_model):
 
 
 @check(
+    id="predict-batch",
+    points=3,
+    exercise=PREDICT,
+    title="POST /predict/batch answers one prediction per penguin, in order, and the version",
+    hint="Score `batch.records()` with _predictions(model, rows) in _batch_response and answer "
+    '{"predictions": [...], "model_version": model.version} as a JSONResponse.',
+    requires=["predict-species"],
+)
+def test_predict_batch(app_client: TestClient, real_penguins, served_model):
+    # Each species twice, in an order no sorting or grouping would keep.
+    order = [2, 0, 1, 1, 2, 0]
+    rows = [real_penguins[i][1] for i in order]
+    response = app_client.post("/predict/batch", json={"rows": rows})
+    expect_equal(response.status_code, 200, "The status code of POST /predict/batch")
+    body = response.json()
+    expect_equal(sorted(body), ["model_version", "predictions"], "The response keys")
+    expect_equal(body["model_version"], served_model.version, "model_version")
+    predictions = body["predictions"]
+    expect_equal(len(predictions), len(rows), "The number of predictions for 6 penguins")
+    expect_equal(
+        [p.get("species") for p in predictions],
+        [real_penguins[i][0] for i in order],
+        "The species, in the order of the request",
+    )
+    single = app_client.post("/predict", json=rows[0]).json()["probabilities"]
+    for name, value in predictions[0]["probabilities"].items():
+        if not math.isclose(value, single.get(name, -1.0), abs_tol=1e-9):
+            raise CheckFailure(
+                "A batch row's probabilities differ from /predict's for the same penguin",
+                expected=single,
+                actual=predictions[0]["probabilities"],
+                help="Both endpoints must score with the same model and the same features.",
+            )
+
+
+@check(
     id="serves-over-http",
     points=2,
     exercise=ENDPOINTS,

@@ -15,12 +15,14 @@ from typing import TypedDict
 
 from fastapi import FastAPI
 
-from penguin_api import API_VERSION
+from penguin_api.access_log import AccessLogMiddleware
 from penguin_api.batch_body import document_batch_body
+from penguin_api.big_batches import BigBatchPool, big_batch_pool
 from penguin_api.body_limit import BodySizeLimitMiddleware
 from penguin_api.problems import install_problem_handlers
 from penguin_api.routes import build_router
 from penguin_api.schemas import build_models
+from penguin_api.security import install_cors
 from penguin_api.settings import Settings
 from shared_model import LoadedModel
 from shared_model.fast import load_fast_model
@@ -36,15 +38,14 @@ bill, flipper, body mass, island and sex.
 Every error is `application/problem+json` (RFC 9457) and names the field at fault.
 """
 
-TAGS = [
-    {"name": "probes", "description": "Liveness and readiness, for load balancers and Kubernetes."},
-    {"name": "model", "description": "What is being served."},
-    {"name": "predictions", "description": "Species predictions. Need an API key when enabled."},
-]
+# TODO (exercise 5): describe every tag the endpoints use ("probes", "model", "predictions"):
+# one {"name": ..., "description": ...} each. /docs shows them as section headings.
+TAGS: list[dict[str, str]] = []
 
 
 class State(TypedDict):
     model: LoadedModel
+    batch_pool: BigBatchPool | None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -53,32 +54,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        # Fails fast with ArtifactError (one sentence and the fix) if the artifact is unusable,
-        # or if its pipeline is not the recipe the fast scorer replays (shared_model/fast.py).
-        model = load_fast_model(settings.model_dir)
-        # The libraries and the model live as long as the process: take them out of the cyclic
-        # garbage collector's sight, which otherwise rescans all of them every time requests
-        # have allocated enough objects (a 1,000-row batch allocates ~10,000).
-        gc.collect()
-        gc.freeze()
-        yield {"model": model}
-        gc.unfreeze()
+        # Big-batch worker processes (only when MAX_BATCH_ROWS allows big batches) start first,
+        # so that they load their copy of the model while this process loads its own.
+        async with big_batch_pool(settings) as batch_pool:
+            # Fails fast with ArtifactError (one sentence and the fix) if the artifact is
+            # unusable, or if its pipeline is not the recipe the fast scorer replays.
+            model = load_fast_model(settings.model_dir)
+            if batch_pool is not None:
+                await batch_pool.started()
+            # The libraries and the model live as long as the process: take them out of the
+            # cyclic garbage collector's sight, which otherwise rescans all of them every time
+            # requests have allocated enough objects (a 1,000-row batch allocates ~10,000).
+            gc.collect()
+            gc.freeze()
+            yield {"model": model, "batch_pool": batch_pool}
+            gc.unfreeze()
 
-    production = settings.app_env == "production"
     app = FastAPI(
         title="Penguin species API",
-        version=API_VERSION,
+        # TODO (exercise 5): the version clients see in /docs is penguin_api.API_VERSION.
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
         debug=settings.debug,
-        # Production hides the interactive docs and the schema they read.
-        docs_url=None if production else "/docs",
-        redoc_url=None if production else "/redoc",
-        openapi_url=None if production else "/openapi.json",
+        # TODO (exercise 8): production hides the interactive docs and the schema they read:
+        # None for all three when settings.app_env == "production".
+        docs_url="/docs",
+        redoc_url="/redoc",
+        openapi_url="/openapi.json",
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Outside the body limit, so a 413 is logged like any other answer.
+    app.add_middleware(AccessLogMiddleware)
+    # Last, so CORS is the outermost layer (see install_cors); add other middleware above.
+    install_cors(app, settings)
     models = build_models(settings.max_batch_rows)
     # Straight onto the app's own router: an included router is matched as one more nested
     # layer (FastAPI >= 0.130 keeps it), which costs more per request than scoring a penguin.

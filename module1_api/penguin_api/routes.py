@@ -10,16 +10,17 @@ from itertools import repeat
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
-from pydantic_core import to_json
 
 from penguin_api.batch_body import batch_rows_dependency
+
 from penguin_api.problems import ModelNotReadyError
 from penguin_api.schemas import ApiModels, Health, ModelInfo, Ready
 from penguin_api.security import require_api_key
 from penguin_api.settings import Settings
 from shared_model import LoadedModel
+
+from shared_model.fast import Columns
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "A field is missing, has the wrong type or is out of range"},
@@ -54,15 +55,16 @@ def _predictions(
 # Up to this many rows a batch is scored on the event loop: ~2 ms for 1,000, less than handing
 # it to a worker thread costs, as that thread then fights the loop for the GIL (measured: a
 # third of the throughput). Bigger batches (MAX_BATCH_ROWS raised, as in the concurrency lab)
-# go to the thread pool, so that /health keeps answering while they are scored.
+# go to worker processes (big_batches.py), so that /health keeps answering while they are scored.
 INLINE_BATCH_ROWS = 1000
 
 
-def _batch_response(model: LoadedModel, rows: list[dict[str, Any]]) -> Response:
-    # The rows are validated and the predictions built from the model's own classes and
-    # floats, so the body is serialized directly instead of validated once more.
-    body = {"predictions": _predictions(model, rows), "model_version": model.version}
-    return Response(to_json(body), media_type="application/json")
+def _batch_response(model: LoadedModel, batch: Columns) -> Response:
+    # TODO (exercise 4): answer {"predictions": [...], "model_version": ...} with one
+    # {"species": ..., "probabilities": {...}} per row, in the order of the request.
+    # `batch.records()` gives the validated rows as dicts, `_predictions(model, rows)` scores
+    # them, and fastapi.responses.JSONResponse(body) makes the Response.
+    raise NotImplementedError("POST /predict/batch is not written yet (exercise 4)")
 
 
 def build_router(
@@ -74,7 +76,9 @@ def build_router(
     # Open access (no keys, development) declares no check at all: even a dependency that
     # returns at once costs tens of microseconds per request, and /docs shows no key to fill in.
     auth = [Depends(require_api_key(keys))] if keys else []
-    penguin_body = Body(openapi_examples=models.examples)
+    # TODO (exercise 5): give /docs real penguins to try: Body(openapi_examples=...) with the
+    # examples build_models() made from the data set (models.examples).
+    penguin_body = Body()
 
     @router.get("/health", tags=["probes"], summary="Liveness: the process answers")
     async def health() -> Health:
@@ -94,14 +98,19 @@ def build_router(
         # no model is loaded.
         raise NotImplementedError("GET /ready is not written yet (exercise 2)")
 
-    @router.get("/model", tags=["model"], summary="Metadata of the model being served")
+    @router.get(
+        "/model",
+        tags=["model"],
+    )
     async def model_info(model: Model) -> ModelInfo:
-        return ModelInfo.model_validate(model.metadata)
+        # TODO (exercise 9): answer the metadata of the model the `Model` dependency gives
+        # you (model.metadata, validated into ModelInfo); TODO (exercise 5): a summary.
+        raise NotImplementedError("GET /model is not written yet (exercise 9)")
 
     @router.post(
         "/predict",
         tags=["predictions"],
-        summary="Predict the species of one penguin",
+        # TODO (exercise 5): a one-line summary for /docs.
         response_model=models.predict_response,
         dependencies=auth,
         responses=PROBLEM_RESPONSES,
@@ -143,11 +152,17 @@ def build_router(
             }
         },
     )
-    async def predict_batch(
-        model: Model, rows: Annotated[list[dict[str, Any]], Depends(batch_rows)]
-    ) -> Response:
-        if len(rows) <= INLINE_BATCH_ROWS:
-            return _batch_response(model, rows)
-        return await run_in_threadpool(_batch_response, model, rows)
+    async def predict_batch(request: Request) -> Response:
+        # The body is read here rather than by a dependency, so that its size can choose where
+        # it is parsed. Up to 1,000 rows (~2 ms) it is scored on the event loop: handing it to a
+        # worker costs more than that, and a thread would fight the loop for the GIL.
+        model = await get_model(request)
+        # TODO (exercise 10): with MAX_BATCH_ROWS=50000 this blocks the event loop for the
+        # whole batch, and /health waits. When `pool = request.state.batch_pool` is not None
+        # (big batches are allowed) and the body is bigger than pool.inline_body_bytes, hand
+        # the raw body to `await pool.score(body, content_type)` (penguin_api/big_batches.py)
+        # and answer the bytes it returns as application/json.
+        rows = await batch_rows(request)
+        return _batch_response(model, rows)
 
     return router

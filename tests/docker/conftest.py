@@ -1,30 +1,25 @@
 """The module 2 reference image, built once per test session, or a clear skip without Docker."""
 
 import os
-import sys
 
 import pytest
 
+from course import docker
 from course.paths import REPO_ROOT
-
-# The Docker helpers live with the course's scripts, which measure_images.py also uses.
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-
-import dockerkit
 
 TAG = "penguin-api:smoke-test"
 
 
 @pytest.fixture(scope="session")
 def image() -> str:
-    if not dockerkit.DOCKERFILE.is_file():
-        pytest.skip(f"{dockerkit.DOCKERFILE.relative_to(REPO_ROOT)} is not in this edition")
-    problem = dockerkit.engine_problem()
+    if not docker.DOCKERFILE.is_file():
+        pytest.skip(f"{docker.DOCKERFILE.relative_to(REPO_ROOT)} is not in this edition")
+    problem = docker.engine_problem()
     if problem is not None:
         # CI sets COURSE_REQUIRE_DOCKER=1 after scripts/ci_docker.sh: there a missing engine is
         # a broken pipeline, and a skip would hide it.
         if os.environ.get("COURSE_REQUIRE_DOCKER") == "1":
             pytest.fail(f"COURSE_REQUIRE_DOCKER=1 but {problem}")
         pytest.skip(f"Image smoke test needs Docker: {problem}")
-    dockerkit.build(TAG)
+    docker.build(TAG)
     return TAG

@@ -10,24 +10,16 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-# scripts/ is on sys.path: this folder's conftest.py, which pytest loads first, puts it there.
-import dockerkit
 import pytest
 
+from course import docker
+from course.smoke import smoke
 from shared_model.data import first_of_each_species
 
 pytestmark = pytest.mark.docker
 
 
 API_KEY = "smoke-test-key"
-
-
-def post_json(url: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json", **headers}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def status_of(url: str, body: dict[str, Any] | None = None) -> int:
@@ -41,43 +33,43 @@ def status_of(url: str, body: dict[str, Any] | None = None) -> int:
 
 
 @pytest.fixture(scope="module")
-def server(image: str) -> Iterator[dockerkit.Container]:
+def server(image: str) -> Iterator[docker.Container]:
     """One ready container for the checks that leave it running (it costs a model load).
 
     Configured as it is deployed: production mode with an API key, through the environment.
     """
-    with dockerkit.running(image, env={"APP_ENV": "production", "API_KEYS": API_KEY}) as container:
+    with docker.running(image, env={"APP_ENV": "production", "API_KEYS": API_KEY}) as container:
         container.wait_ready(deadline_s=90)
         yield container
 
 
-def test_predicts_a_real_penguin_of_each_species(server: dockerkit.Container) -> None:
-    for species, penguin in first_of_each_species():
-        answer = post_json(server.url + "/predict", penguin, {"X-API-Key": API_KEY})
-        assert answer["species"] == species, (penguin, answer)
+def test_the_course_smoke_test_passes(image: str) -> None:
+    # The very smoke test `course smoke` and module 2's grader run, in production mode.
+    report = smoke(image, env={"APP_ENV": "production", "API_KEYS": API_KEY})
+    assert [expected for expected, _ in report.predictions] == ["Adelie", "Chinstrap", "Gentoo"]
 
 
-def test_settings_from_the_environment_reach_the_app(server: dockerkit.Container) -> None:
+def test_settings_from_the_environment_reach_the_app(server: docker.Container) -> None:
     (_, penguin), *_ = first_of_each_species()
     assert status_of(server.url + "/predict", penguin) == 401, "API_KEYS was not applied"
     assert status_of(server.url + "/docs") == 404, "APP_ENV=production should hide /docs"
 
 
-def test_runs_as_non_root(server: dockerkit.Container) -> None:
-    uid = dockerkit.docker("exec", server.id, "id", "-u").stdout.strip()
+def test_runs_as_non_root(server: docker.Container) -> None:
+    uid = docker.docker("exec", server.id, "id", "-u").stdout.strip()
     assert uid != "0", "the server runs as root; add a USER to the Dockerfile"
 
 
-def test_healthcheck_passes_on_a_ready_server(server: dockerkit.Container) -> None:
+def test_healthcheck_passes_on_a_ready_server(server: docker.Container) -> None:
     test = server.inspect()["Config"]["Healthcheck"]["Test"]
     assert test[0] == "CMD", f"HEALTHCHECK should use the exec form, not {test[0]}"
     # The image's own health check command, run inside the container as Docker runs it.
-    probe = dockerkit.docker("exec", server.id, *test[1:], check=False)
+    probe = docker.docker("exec", server.id, *test[1:], check=False)
     assert probe.returncode == 0, f"the HEALTHCHECK fails on a ready server: {probe.stderr}"
 
 
 def test_docker_stop_shuts_the_server_down_gracefully(image: str) -> None:
-    with dockerkit.running(image) as container:
+    with docker.running(image) as container:
         container.wait_ready(deadline_s=90)
         # A 30 s grace period: an image whose PID 1 ignores SIGTERM hangs for all of it.
         seconds = container.stop(grace_s=30)

@@ -3,6 +3,8 @@ fetched (classrooms and CI are offline, and a flaky remote site must not fail th
 
 from __future__ import annotations
 
+import os
+import re
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -106,3 +108,45 @@ def test_external_links_are_listed_not_fetched(site_dir):
                 assert not link.endswith((".js", ".css", ".woff2", ".png", ".svg")), (
                     f"{page.relative_to(site_dir)} loads {link} from the internet; vendor it"
                 )
+
+
+def edit_links(site: Path) -> dict[str, list[str]]:
+    """Page -> its "edit" and "view source" links (Material's content action buttons)."""
+
+    class Buttons(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            if tag == "a" and "md-content__button" in (values.get("class") or ""):
+                self.found.append(values.get("href") or "")
+
+    links = {}
+    for page in sorted(site.rglob("index.html")):
+        parser = Buttons()
+        parser.feed(page.read_text())
+        links[page.relative_to(site).as_posix()] = parser.found
+    return links
+
+
+def test_every_page_links_to_its_real_source(site_dir):
+    # The buttons lead into the course's repository: each must name a file that exists here, so
+    # a reader who clicks "edit" on a lesson (or a notebook page) lands on the file behind it.
+    configured = re.search(r'COURSE_REPO_URL, "([^"]+)"', (REPO_ROOT / "mkdocs.yml").read_text())
+    assert configured, "mkdocs.yml sets no repo_url default next to COURSE_REPO_URL"
+    repo_url = os.environ.get("COURSE_REPO_URL", configured[1]).rstrip("/")
+    missing = []
+    for page, links in edit_links(site_dir).items():
+        if page == "404.html":
+            continue
+        edit = [link for link in links if "/edit/main/" in link]
+        view = [link for link in links if "/raw/main/" in link]
+        if len(edit) != 1 or len(view) != 1:
+            missing.append(f"{page}: expected one edit and one view-source button, got {links}")
+            continue
+        source = edit[0].removeprefix(f"{repo_url}/edit/main/")
+        if source == edit[0] or not (REPO_ROOT / source).is_file():
+            missing.append(f"{page}: its edit link {edit[0]} names no file of the repository")
+    assert not missing, "\n".join(missing)

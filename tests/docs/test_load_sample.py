@@ -1,5 +1,5 @@
-"""The load-testing lesson's locustfile runs against a live API, and Locust still writes the
-CSV columns the load-test notebook reads from the committed sample."""
+"""The reference locustfile (module 1, exercise 13) runs against a live API, and Locust still
+writes the CSV columns the load-test notebook reads from the committed sample."""
 
 import csv
 import subprocess
@@ -33,7 +33,7 @@ def test_the_locustfile_runs_and_writes_the_columns_the_notebook_reads(model_dir
             [
                 str(LOCUST),
                 "-f",
-                "notebooks/load/locustfile.py",
+                "solutions/module1_api/load/locustfile.py",
                 "--headless",
                 "--host",
                 url,
@@ -46,6 +46,11 @@ def test_the_locustfile_runs_and_writes_the_columns_the_notebook_reads(model_dir
                 "--csv",
                 str(tmp_path / "penguins"),
                 "--only-summary",
+                # This run checks the CSV columns, not the speed of a shared machine.
+                "--max-p95-ms",
+                "10000",
+                "--min-rps",
+                "0",
             ],
             cwd=REPO_ROOT,
             capture_output=True,

@@ -135,6 +135,17 @@ def keys_file_unreadable(model_dir: Path, tmp_path: Path) -> str:
     )
 
 
+def cors_wildcard_with_credentials(model_dir: Path, tmp_path: Path) -> str:
+    return course(
+        "serve",
+        "--port",
+        str(free_port()),
+        MODEL_DIR=str(model_dir),
+        CORS_ORIGINS="*",
+        CORS_ALLOW_CREDENTIALS="true",
+    )
+
+
 # --- the API -------------------------------------------------------------------------------
 
 
@@ -195,6 +206,7 @@ CLI: dict[str, Case] = {
     "port-in-use": port_in_use,
     "production-without-keys": production_without_keys,
     "keys-file-unreadable": keys_file_unreadable,
+    "cors-wildcard-with-credentials": cors_wildcard_with_credentials,
 }
 API: dict[str, Case] = {
     "invalid-json": invalid_json,

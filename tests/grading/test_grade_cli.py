@@ -62,15 +62,17 @@ def starter_run(tmp_path_factory, model_dir):
 def test_the_starter_scores_low_with_a_hint_per_failing_check(starter_run):
     assert starter_run.returncode == 1
     out = starter_run.stdout
-    # Every failing check (":(") shows its hint; blocked ones (":|") say what they wait for.
-    assert out.count("hint:") == out.count(" :(  ") >= 3
+    failed = re.search(r"(\d+) failed", out)
+    assert failed, out
+    # Every failing check shows its hint; blocked checks name their prerequisite instead.
+    assert out.count("hint:") == int(failed[1]) > 0
     assert "blocked: can't check until 'ready' passes" in out
-    score, most = map(int, re.search(r"module1_api \(student\): (\d+)/(\d+)", out).groups())
-    assert score < 0.1 * most
+    score = re.search(r"module1_api \(student\): (\d+)/(\d+)", out)
+    assert score, out
+    assert 0 < int(score[1]) < int(score[2]) / 4  # the setup checks pass, little else
 
 
 def test_min_score_sets_the_pass_mark(model_dir):
-    # The starter scores a few percent: a pass mark of 1% passes it.
-    run = course("grade", "1", "--min-score", "1", "--format", "csv", model_dir=model_dir)
+    run = course("grade", "1", "--min-score", "5", "--format", "csv", model_dir=model_dir)
     assert run.returncode == 0
     assert run.stdout.splitlines()[0].startswith("module,target,check,exercise")

@@ -116,3 +116,48 @@ def test_the_editions_own_tests_pass(edition, model_dir):
         timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:]
+
+
+@pytest.fixture(scope="module")
+def edition_with_docker_weekend(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release-1-2") / "penguins-course"
+    write(out, [resolve("1"), resolve("2")])
+    return out
+
+
+def test_the_docker_weekend_is_released_with_a_working_api_and_no_leak(
+    edition_with_docker_weekend,
+):
+    module2 = edition_with_docker_weekend / "module2_docker"
+    assert (module2 / "Dockerfile").is_file()
+    assert (module2 / "penguin_api" / "routes.py").is_file()  # the catch-up API
+    assert not (module2 / "checks" / "test_hidden.py").exists()
+    assert leaks(edition_with_docker_weekend) == []
+
+
+def test_the_edition_grades_module_2(edition_with_docker_weekend, model_dir):
+    # Without an engine: the static checks are graded, the live ones say how to get Docker.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(edition_with_docker_weekend),
+        "MODEL_DIR": str(model_dir),
+        "DOCKER_HOST": "unix:///nonexistent/docker.sock",
+        "COURSE_REQUIRE_DOCKER": "0",
+    }
+    course = [sys.executable, "-c", "from course.cli import app; app()"]
+    run = subprocess.run(
+        [*course, "grade", "2", "--format", "json"],
+        cwd=edition_with_docker_weekend,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    report = json.loads(run.stdout)
+    assert report["path"] == str(edition_with_docker_weekend / "module2_docker")
+    assert report["counts"]["error"] == 0
+    assert 0 < report["score"] < report["max_score"]
+    outcomes = {r["kind"]: set() for r in report["results"]}
+    for result in report["results"]:
+        outcomes[result["kind"]].add(result["outcome"])
+    assert outcomes["live"] <= {"not run", "blocked"}

@@ -56,9 +56,41 @@ def test_drift_is_detected(tmp_path):
     assert drift(tmp_path) == [
         "module1_api/penguin_api/routes.py differs from what its solution generates",
         "module1_api/penguin_api/extra.py has no solution file it comes from",
+        # Module 2's starter holds a working copy of the same solution (the catch-up rule).
+        "module2_docker/penguin_api/routes.py is missing",
     ]
 
 
 def test_snippet_sections_stay_out_of_the_starter():
     text = "# --8<-- [start:probe]\ndef probe() -> None:\n    pass\n# --8<-- [end:probe]\n"
     assert render(text) == "def probe() -> None:\n    pass\n"
+
+
+def test_a_catch_up_copy_keeps_the_solution_and_drops_the_markers():
+    copy = render(SOLUTION, catch_up=True)
+    assert "# BEGIN" not in copy
+    assert "# END" not in copy
+    assert "NotImplementedError" not in copy  # the STARTER block is gone
+    compile(copy, "catch-up", "exec")
+
+
+def test_module2_starts_from_a_working_module1_api():
+    from course.starter import sources
+
+    catch_up = [s for s in sources() if s.catch_up]
+    assert [s.starter.relative_to(REPO_ROOT).as_posix() for s in catch_up] == [
+        "module2_docker/penguin_api"
+    ]
+    routes = (REPO_ROOT / "module2_docker" / "penguin_api" / "routes.py").read_text()
+    assert "NotImplementedError" not in routes
+
+
+def test_a_single_file_source_is_checked_for_drift(tmp_path):
+    from course import starter
+
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "Dockerfile").write_text(
+        "# BEGIN SOLUTION\nFROM a:1\n# END SOLUTION\n# BEGIN STARTER\n# FROM b:1\n# END STARTER\n"
+    )
+    source = starter.StarterSource(tmp_path / "solutions" / "Dockerfile", tmp_path / "Dockerfile")
+    assert starter.expected_files(source) == {tmp_path / "Dockerfile": "FROM b:1\n"}

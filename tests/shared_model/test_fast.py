@@ -11,6 +11,7 @@ from shared_model import SCHEMA, ArtifactError, load_artifact
 from shared_model.data import as_request, load_penguins
 from shared_model.fast import (
     ROW_WISE_BELOW,
+    Columns,
     CompiledPipeline,
     FastModel,
     UnsupportedPipelineError,
@@ -80,6 +81,32 @@ def test_a_missing_key_is_a_missing_value(fast_model, every_penguin):
         fast_model.reference_proba([{**complete, "sex": None}]),
         fast_model.predict_proba([without_sex]),
     )
+
+
+def test_columns_score_exactly_like_records(fast_model, every_penguin):
+    # The batch endpoint hands the scorer columns, not records: the same bits, missing values
+    # (None, or no key at all) included, and the records come back from the columns.
+    compiled = fast_model.fast
+    columns = compiled.columns(every_penguin)
+    assert len(columns) == len(every_penguin)
+    np.testing.assert_array_equal(
+        fast_model.predict_proba_columns(columns), fast_model.predict_proba(every_penguin)
+    )
+    assert columns.records() == every_penguin
+    without_sex = [{k: v for k, v in r.items() if k != "sex"} for r in every_penguin]
+    assert_same_predictions(
+        fast_model.reference_proba([{**r, "sex": None} for r in every_penguin]),
+        fast_model.predict_proba_columns(compiled.columns(without_sex)),
+    )
+
+
+def test_columns_for_other_features_are_refused(fast_model, every_penguin):
+    columns = fast_model.fast.columns(every_penguin)
+    shuffled = Columns(
+        columns.numeric_names[::-1], columns.numbers, columns.categorical_names, columns.categories
+    )
+    with pytest.raises(ValueError, match="columns"):
+        fast_model.predict_proba_columns(shuffled)
 
 
 def test_reference_proba_is_the_plain_pipeline(fast_model, model_dir, every_penguin):

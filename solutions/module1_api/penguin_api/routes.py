@@ -10,16 +10,27 @@ from itertools import repeat
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
-from pydantic_core import to_json
 
 from penguin_api.batch_body import batch_rows_dependency
+
+# BEGIN SOLUTION
+from penguin_api.batch_response import batch_response_json
+
+# END SOLUTION
 from penguin_api.problems import ModelNotReadyError
 from penguin_api.schemas import ApiModels, Health, ModelInfo, Ready
 from penguin_api.security import require_api_key
 from penguin_api.settings import Settings
 from shared_model import LoadedModel
+
+# BEGIN STARTER
+# from shared_model.fast import Columns
+# END STARTER
+# BEGIN SOLUTION
+from shared_model.fast import Columns, FastModel
+
+# END SOLUTION
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "A field is missing, has the wrong type or is out of range"},
@@ -54,15 +65,31 @@ def _predictions(
 # Up to this many rows a batch is scored on the event loop: ~2 ms for 1,000, less than handing
 # it to a worker thread costs, as that thread then fights the loop for the GIL (measured: a
 # third of the throughput). Bigger batches (MAX_BATCH_ROWS raised, as in the concurrency lab)
-# go to the thread pool, so that /health keeps answering while they are scored.
+# go to worker processes (big_batches.py), so that /health keeps answering while they are scored.
 INLINE_BATCH_ROWS = 1000
 
 
-def _batch_response(model: LoadedModel, rows: list[dict[str, Any]]) -> Response:
-    # The rows are validated and the predictions built from the model's own classes and
-    # floats, so the body is serialized directly instead of validated once more.
-    body = {"predictions": _predictions(model, rows), "model_version": model.version}
-    return Response(to_json(body), media_type="application/json")
+# --8<-- [start:batch-response]
+def _batch_response(model: LoadedModel, batch: Columns) -> Response:
+    # BEGIN STARTER
+    # # TODO (exercise 4): answer {"predictions": [...], "model_version": ...} with one
+    # # {"species": ..., "probabilities": {...}} per row, in the order of the request.
+    # # `batch.records()` gives the validated rows as dicts, `_predictions(model, rows)` scores
+    # # them, and fastapi.responses.JSONResponse(body) makes the Response.
+    # raise NotImplementedError("POST /predict/batch is not written yet (exercise 4)")
+    # END STARTER
+    # BEGIN SOLUTION
+    # The rows are validated and the answer is the model's own classes and floats, so it is
+    # written as JSON bytes directly (batch_response.py), not built as 2,000 dicts and then
+    # serialized, let alone validated against the response model.
+    if isinstance(model, FastModel):
+        probabilities = model.predict_proba_columns(batch)
+    else:  # a scorer that reads records (scikit-learn's Pipeline)
+        probabilities = model.predict_proba(batch.records())
+    body = batch_response_json(probabilities, model.classes, model.version)
+    return Response(body, media_type="application/json")
+    # END SOLUTION
+    # --8<-- [end:batch-response]
 
 
 def build_router(
@@ -74,7 +101,16 @@ def build_router(
     # Open access (no keys, development) declares no check at all: even a dependency that
     # returns at once costs tens of microseconds per request, and /docs shows no key to fill in.
     auth = [Depends(require_api_key(keys))] if keys else []
+    # --8<-- [start:examples]
+    # BEGIN STARTER
+    # # TODO (exercise 5): give /docs real penguins to try: Body(openapi_examples=...) with the
+    # # examples build_models() made from the data set (models.examples).
+    # penguin_body = Body()
+    # END STARTER
+    # BEGIN SOLUTION
     penguin_body = Body(openapi_examples=models.examples)
+    # END SOLUTION
+    # --8<-- [end:examples]
 
     # --8<-- [start:probes]
     @router.get("/health", tags=["probes"], summary="Liveness: the process answers")
@@ -108,15 +144,36 @@ def build_router(
         # END SOLUTION
         # --8<-- [end:probes]
 
-    @router.get("/model", tags=["model"], summary="Metadata of the model being served")
+    # --8<-- [start:model-info]
+    @router.get(
+        "/model",
+        tags=["model"],
+        # BEGIN SOLUTION
+        summary="Metadata of the model being served",
+        # END SOLUTION
+    )
     async def model_info(model: Model) -> ModelInfo:
+        # BEGIN STARTER
+        # # TODO (exercise 9): answer the metadata of the model the `Model` dependency gives
+        # # you (model.metadata, validated into ModelInfo); TODO (exercise 5): a summary.
+        # raise NotImplementedError("GET /model is not written yet (exercise 9)")
+        # END STARTER
+        # BEGIN SOLUTION
+        # Injected, never imported: a test swaps the model with app.dependency_overrides.
         return ModelInfo.model_validate(model.metadata)
+        # END SOLUTION
+        # --8<-- [end:model-info]
 
     # --8<-- [start:predict]
     @router.post(
         "/predict",
         tags=["predictions"],
+        # BEGIN STARTER
+        # # TODO (exercise 5): a one-line summary for /docs.
+        # END STARTER
+        # BEGIN SOLUTION
         summary="Predict the species of one penguin",
+        # END SOLUTION
         response_model=models.predict_response,
         dependencies=auth,
         responses=PROBLEM_RESPONSES,
@@ -166,11 +223,32 @@ def build_router(
             }
         },
     )
-    async def predict_batch(
-        model: Model, rows: Annotated[list[dict[str, Any]], Depends(batch_rows)]
-    ) -> Response:
-        if len(rows) <= INLINE_BATCH_ROWS:
-            return _batch_response(model, rows)
-        return await run_in_threadpool(_batch_response, model, rows)
+    # --8<-- [start:predict-batch]
+    async def predict_batch(request: Request) -> Response:
+        # The body is read here rather than by a dependency, so that its size can choose where
+        # it is parsed. Up to 1,000 rows (~2 ms) it is scored on the event loop: handing it to a
+        # worker costs more than that, and a thread would fight the loop for the GIL.
+        model = await get_model(request)
+        # BEGIN STARTER
+        # # TODO (exercise 10): with MAX_BATCH_ROWS=50000 this blocks the event loop for the
+        # # whole batch, and /health waits. When `pool = request.state.batch_pool` is not None
+        # # (big batches are allowed) and the body is bigger than pool.inline_body_bytes, hand
+        # # the raw body to `await pool.score(body, content_type)` (penguin_api/big_batches.py)
+        # # and answer the bytes it returns as application/json.
+        # rows = await batch_rows(request)
+        # return _batch_response(model, rows)
+        # END STARTER
+        # BEGIN SOLUTION
+        pool = getattr(request.state, "batch_pool", None)  # a BigBatchPool when allowed
+        body = await request.body()
+        if pool is not None and len(body) > pool.inline_body_bytes:
+            # Parsing, validating, scoring and serialising 50,000 rows all hold the GIL: only
+            # another process keeps the event loop (and /health) free meanwhile.
+            scored = await pool.score(body, request.headers.get("content-type"))
+            return Response(scored, media_type="application/json")
+        rows = await batch_rows(request)
+        return _batch_response(model, rows)
+        # END SOLUTION
+        # --8<-- [end:predict-batch]
 
     return router

@@ -1,8 +1,9 @@
-"""Driving the Docker CLI for the course's image checks: build, run, wait, stop, clean up.
+"""Driving the Docker CLI for the course: build, run, wait, stop, save, clean up.
 
-Shared by the image smoke test (tests/docker/) and scripts/measure_images.py, so both build the
-image the same way: with BuildKit, on the same base image, with the same optional CA secret.
-Only the standard library: the CLI is the interface students use, so the checks use it too.
+One implementation shared by module 2's graded checks, the image smoke test (tests/docker/,
+`course smoke`) and scripts/measure_images.py, so every image is built the same way: with
+BuildKit, on the same base image, with the same CA secret. The CLI, not the Docker SDK: the SDK
+builds without BuildKit, and the CLI is the interface students use.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from course.grading.live import free_port
+from course.paths import REPO_ROOT
+
 MODULE2 = REPO_ROOT / "solutions" / "module2_docker"
 DOCKERFILE = MODULE2 / "Dockerfile"
 NAIVE_DOCKERFILE = MODULE2 / "Dockerfile.naive"
@@ -32,6 +35,13 @@ SETUP_HINT = "start one with `make docker-setup` (scripts/docker_setup.sh)"
 CA_CANDIDATES = (Path("/etc/ssl/certs/ca-certificates.crt"), Path("/etc/ssl/cert.pem"))
 # What the container's server is asked; the same command the image's HEALTHCHECK runs.
 PROBE_PATH = "/ready"
+# Every image and container the course creates carries this label, so cleanup finds them all.
+LABEL = "org.penguin-course.created-by"
+# Appended to the CA bundle the course lends every build as the `ca` secret. PEM readers skip
+# text outside certificate blocks, so the bundle still works; a layer holding this line proves
+# the secret was copied into the image (and since every course build lends the same text, a
+# cached layer that leaked it carries it too).
+SECRET_CANARY = "penguin-course-secret-canary-7f3a9c2e51d84b06"
 
 
 class DockerError(RuntimeError):
@@ -114,41 +124,59 @@ def ca_bundle() -> Path | None:
     return next((path for path in [*candidates, *CA_CANDIDATES] if path.is_file()), None)
 
 
-def build(
+def canary_secret(directory: Path) -> Path:
+    """The `ca` secret every course build gets: the CA bundle plus the canary line."""
+    ca = ca_bundle()
+    bundle = ca.read_text(errors="replace") if ca is not None else ""
+    secret = directory / "ca-with-canary.pem"
+    secret.write_text(f"{bundle.rstrip()}\n# {SECRET_CANARY}\n")
+    return secret
+
+
+@dataclass(frozen=True)
+class Build:
+    tag: str
+    seconds: float
+    log: str  # BuildKit's plain progress output: which steps ran and which were CACHED
+
+
+def build_image(
     tag: str,
     dockerfile: Path = DOCKERFILE,
     *,
     context: Path = REPO_ROOT,
     no_cache: bool = False,
     timeout: float = 1800,
-) -> float:
-    """Build with BuildKit; returns the seconds it took."""
+) -> Build:
+    """Build with BuildKit on the course's base image, lending the `ca` secret."""
     args = ["build", "--file", str(dockerfile), "--tag", tag, "--progress", "plain"]
-    args += ["--build-arg", f"BASE_IMAGE={base_image()}"]
-    ca = ca_bundle()
-    if ca is not None:
-        args += ["--secret", f"id=ca,src={ca}"]
+    args += ["--build-arg", f"BASE_IMAGE={base_image()}", "--label", f"{LABEL}=course"]
     if no_cache:
         args.append("--no-cache")
     started = time.perf_counter()
-    try:
-        docker(*args, str(context), timeout=timeout)
-    except DockerError as exc:
-        hint = ""
-        if "buildx" in str(exc):
-            hint = " (this docker client needs the buildx plugin for BuildKit: set DOCKER=...)"
-        raise DockerError(f"Building {dockerfile.name} as {tag} failed{hint}: {exc}") from None
-    return time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="course-secret-") as tmp:
+        args += ["--secret", f"id=ca,src={canary_secret(Path(tmp))}"]
+        try:
+            done = docker(*args, str(context), timeout=timeout)
+        except DockerError as exc:
+            hint = ""
+            if "buildx" in str(exc):
+                hint = " (this docker client needs the buildx plugin for BuildKit: set DOCKER=...)"
+            raise DockerError(f"Building {dockerfile.name} as {tag} failed{hint}: {exc}") from None
+    return Build(tag, time.perf_counter() - started, done.stdout + done.stderr)
+
+
+def build(tag: str, dockerfile: Path = DOCKERFILE, **options: Any) -> float:
+    """Build (see build_image); returns the seconds it took."""
+    return build_image(tag, dockerfile, **options).seconds
+
+
+def remove_image(tag: str) -> None:
+    docker("image", "rm", "--force", tag, check=False)
 
 
 def image_size(tag: str) -> int:
     return int(docker("image", "inspect", tag, "--format", "{{.Size}}").stdout)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -200,10 +228,12 @@ def running(
     env: dict[str, str] | None = None,
     command: Sequence[str] = (),
     entrypoint: str | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[Container]:
     """Run the image detached on a free host port, and always remove the container."""
     port = free_port()
-    args = ["run", "--detach", "--publish", f"127.0.0.1:{port}:8000"]
+    args = ["run", "--detach", "--publish", f"127.0.0.1:{port}:8000", "--label", LABEL]
+    args += list(options)
     for name, value in (env or {}).items():
         args += ["--env", f"{name}={value}"]
     if entrypoint is not None:

@@ -1,0 +1,11 @@
+# Dependencies before code: a code edit rebuilds only the last COPY.
+# (A minimal illustration; the course's real Dockerfile is solutions/module2_docker/Dockerfile.)
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
+WORKDIR /app
+# --8<-- [start:order]
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt   # slow, cached until requirements change
+COPY penguin_api/ penguin_api/                        # fast, rebuilt on every code edit
+# --8<-- [end:order]
+CMD ["uvicorn", "--host", "0.0.0.0", "--factory", "penguin_api.main:create_app"]

@@ -1,0 +1,235 @@
+"""The batch body, validated straight from the request bytes into the columns the model reads.
+
+FastAPI parses a body with ``json.loads`` and then validates the Python objects into model
+instances: for 1,000 rows that is two passes and 1,000 objects, and it costs more than scoring
+the rows. Here a body is parsed once (pydantic's Rust JSON parser) and checked a column at a
+time: the keys of every row, then each numeric column as one numpy array (types, finiteness,
+range) and each categorical column as one set (categories). A body that passes is certainly
+valid and goes to the scorer as ``Columns``. Anything else (no body, another content type, bad
+JSON, a bad row, or a body the quick checks are not sure about) takes the precise path: the
+``TypeAdapter`` of the same fields, then FastAPI's own error wording, so clients see the same
+problems either way. ``tests/reference_api/test_batch_body.py`` holds the paths to that.
+"""
+
+from __future__ import annotations
+
+import email.message
+import functools
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from itertools import chain
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+from annotated_types import MaxLen, MinLen
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
+
+from penguin_api.schemas import ApiModels
+from shared_model import SCHEMA, FeatureSchema
+from shared_model.fast import Columns
+
+
+# Clients send the same few content types over and over; parsing one as a MIME header costs
+# more than validating a small batch, so each distinct value is parsed once.
+@functools.lru_cache(maxsize=64)
+def _is_json(content_type: str | None) -> bool:
+    # The test FastAPI applies (strict_content_type): no header is not JSON.
+    if not content_type:
+        return False
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
+def _fastapi_errors(body: bytes, content_type: str | None, model: type[BaseModel]) -> list[Any]:
+    """The errors FastAPI reports for a body it would not accept, worded the same way."""
+    if not body:
+        return [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
+    if not _is_json(content_type):
+        payload: Any = body
+    else:
+        try:
+            payload = json.loads(body)
+        except json.JSONDecodeError as exc:
+            return [
+                {
+                    "type": "json_invalid",
+                    "loc": ("body", exc.pos),
+                    "msg": "JSON decode error",
+                    "input": {},
+                    "ctx": {"error": exc.msg},
+                }
+            ]
+    try:
+        # from_attributes: how FastAPI validates a body, and it words type errors differently.
+        model.model_validate(payload, from_attributes=True)
+    except ValidationError as exc:
+        return [
+            {**error, "loc": ("body", *error["loc"])}
+            for error in exc.errors(include_url=False, include_context=True)
+        ]
+    return []
+
+
+class ColumnarBatchCheck:
+    """Validates a whole batch body a column at a time; answers only when it is sure.
+
+    ``__call__`` returns the body's ``Columns`` when every row is valid, and ``None`` when any
+    check fails or cannot tell (a nested value, a number too big for a float, ...): the caller
+    then takes the precise path, which finds and words the errors. So this class only has to
+    accept nothing the ``TypeAdapter`` rejects; it never produces an error itself.
+    """
+
+    def __init__(self, min_rows: int, max_rows: int, schema: FeatureSchema = SCHEMA) -> None:
+        self.min_rows = min_rows
+        self.max_rows = max_rows
+        self.numeric_names = tuple(f.name for f in schema.numeric)
+        self.categorical_names = tuple(f.name for f in schema.categorical)
+        self.names = frozenset(schema.names)
+        # A nullable category may be left out (NotRequired in the TypedDict): missing = null.
+        self.required = frozenset(
+            f.name for f in schema.features if not getattr(f, "nullable", False)
+        )
+        self.minimums = np.array([f.minimum for f in schema.numeric])
+        self.maximums = np.array([f.maximum for f in schema.numeric])
+        self.allowed = tuple(
+            frozenset([*f.categories, *([None] if f.nullable else [])]) for f in schema.categorical
+        )
+        self.ordered_names = (*self.numeric_names, *self.categorical_names)
+        self.getters = tuple(itemgetter(name) for name in self.ordered_names)
+
+    def __call__(self, body: bytes) -> Columns | None:
+        try:
+            document = from_json(body)
+        except ValueError:
+            return None
+        if type(document) is not dict or document.keys() != {"rows"}:
+            return None
+        rows = document["rows"]
+        if type(rows) is not list or not self.min_rows <= len(rows) <= self.max_rows:
+            return None
+        if set(map(type, rows)) != {dict}:
+            return None
+        columns = self._columns(rows)
+        if columns is None:
+            return None
+        n_numeric = len(self.numeric_names)
+        numeric, categories = columns[:n_numeric], columns[n_numeric:]
+        # strict floats: JSON integers and floats, never booleans (nor strings, which numpy
+        # would convert).
+        if not set(map(type, chain.from_iterable(numeric))) <= {int, float}:
+            return None
+        try:
+            numbers = np.array(numeric, dtype=np.float64).T
+        except OverflowError:  # an integer beyond float64's range: certainly out of range
+            return None
+        # NaN and infinities fail both comparisons, so this also rejects non-finite values.
+        if not ((numbers >= self.minimums).all() and (numbers <= self.maximums).all()):
+            return None
+        for values, allowed in zip(categories, self.allowed, strict=True):
+            try:
+                if not allowed.issuperset(values):
+                    return None
+            except TypeError:  # an unhashable value (a list, an object): certainly invalid
+                return None
+        return Columns(self.numeric_names, numbers, self.categorical_names, tuple(categories))
+
+    def _columns(self, rows: list[dict[str, Any]]) -> list[Sequence[Any]] | None:
+        """Each feature's values, in ``ordered_names`` order; ``None`` if a row's keys are wrong."""
+        if set(map(len, rows)) == {len(self.names)}:
+            # The usual body: every row has every key. A column is one C-level loop over the
+            # rows, and a KeyError means an unknown key stands in for a known one.
+            try:
+                return [list(map(getter, rows)) for getter in self.getters]
+            except KeyError:
+                return None
+        # Some rows leave out an optional key. Clients send rows with the same keys in the
+        # same order, so there are few distinct layouts to check.
+        for layout in set(map(tuple, rows)):
+            if not self.required <= set(layout) <= self.names:
+                return None
+        return [
+            list(map(getter, rows)) if name in self.required else [row.get(name) for row in rows]
+            for name, getter in zip(self.ordered_names, self.getters, strict=True)
+        ]
+
+
+def _row_limits(model: type[BaseModel]) -> tuple[int, int]:
+    """The batch model's own ``min_length``/``max_length`` of ``rows``: one source of truth."""
+    metadata = model.model_fields["rows"].metadata
+    minimum = next(m.min_length for m in metadata if isinstance(m, MinLen))
+    maximum = next(m.max_length for m in metadata if isinstance(m, MaxLen))
+    return minimum, maximum
+
+
+def batch_reader(models: ApiModels) -> Callable[[bytes, str | None], Columns]:
+    """A function from a batch body (and its content type) to its columns, or FastAPI's error.
+
+    Plain and synchronous, so the same reading runs in the request (``batch_rows_dependency``)
+    and in a worker process for the big batches of the concurrency lab (``big_batches.py``).
+    """
+    adapter = models.batch_rows
+    model = models.batch_request
+    check = ColumnarBatchCheck(*_row_limits(model))
+
+    def read(body: bytes, content_type: str | None) -> Columns:
+        if body and _is_json(content_type):
+            columns = check(body)
+            if columns is not None:
+                return columns
+            try:
+                rows: list[dict[str, Any]] = adapter.validate_json(body)["rows"]
+                return Columns.from_records(rows, check.numeric_names, check.categorical_names)
+            except ValidationError:
+                pass  # the slow path below words the errors exactly as FastAPI does
+        errors = _fastapi_errors(body, content_type, model)
+        if not errors:
+            # Both validators are built from the same fields; disagreeing is a bug, not a 4xx.
+            raise RuntimeError("The batch body validators disagree about a body.")
+        raise RequestValidationError(errors)
+
+    return read
+
+
+def batch_rows_dependency(
+    models: ApiModels,
+) -> Callable[[Request], Awaitable[Columns]]:
+    """A dependency that yields the columns of a valid batch body, or raises FastAPI's error."""
+    read = batch_reader(models)
+
+    async def batch_rows(request: Request) -> Columns:
+        return read(await request.body(), request.headers.get("content-type"))
+
+    return batch_rows
+
+
+def document_batch_body(app: FastAPI, models: ApiModels, path: str) -> None:
+    """Put the batch request model back into the OpenAPI document.
+
+    The endpoint reads the raw body, so FastAPI cannot see its model; the route declares
+    ``$ref: BatchRequest`` (``openapi_extra``) and this adds the component it points to.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = generate()
+            components = spec.setdefault("components", {}).setdefault("schemas", {})
+            schema = models.batch_request.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            for name, definition in schema.pop("$defs", {}).items():
+                components.setdefault(name, definition)
+            components[models.batch_request.__name__] = schema
+            assert path in spec["paths"], f"{path} is not a route of this app"
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,170 @@
+"""The endpoints: probes, model metadata, single and batch prediction.
+
+No ``from __future__ import annotations`` here: FastAPI reads the endpoint annotations at
+runtime, and the request models are built per app inside ``build_router``, so they must be real
+objects, not strings.
+"""
+
+from collections.abc import Mapping, Sequence
+from itertools import repeat
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Request, Response
+from pydantic import BaseModel
+
+from penguin_api.batch_body import batch_rows_dependency
+
+from penguin_api.batch_response import batch_response_json
+
+from penguin_api.problems import ModelNotReadyError
+from penguin_api.schemas import ApiModels, Health, ModelInfo, Ready
+from penguin_api.security import require_api_key
+from penguin_api.settings import Settings
+from shared_model import LoadedModel
+
+from shared_model.fast import Columns, FastModel
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"description": "A field is missing, has the wrong type or is out of range"},
+}
+
+
+# `async def` for the cheap dependencies: a plain `def` would cost a trip through the thread
+# pool on every request, more than the work itself.
+async def get_model(request: Request) -> LoadedModel:
+    model: LoadedModel | None = getattr(request.state, "model", None)
+    if model is None:
+        raise ModelNotReadyError
+    return model
+
+
+Model = Annotated[LoadedModel, Depends(get_model)]
+
+
+def _predictions(
+    model: LoadedModel, rows: Sequence[BaseModel | Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    records = [row.model_dump() if isinstance(row, BaseModel) else row for row in rows]
+    probabilities = model.predict_proba(records)
+    classes = model.classes
+    # One argmax and one tolist for the whole batch, and the per-row dicts built by C loops
+    # (map, zip): Python-level work per row is what costs at 1,000 rows.
+    species = [classes[best] for best in probabilities.argmax(axis=1).tolist()]
+    per_class = map(dict, map(zip, repeat(classes), probabilities.tolist()))
+    return [{"species": s, "probabilities": p} for s, p in zip(species, per_class, strict=True)]
+
+
+# Up to this many rows a batch is scored on the event loop: ~2 ms for 1,000, less than handing
+# it to a worker thread costs, as that thread then fights the loop for the GIL (measured: a
+# third of the throughput). Bigger batches (MAX_BATCH_ROWS raised, as in the concurrency lab)
+# go to worker processes (big_batches.py), so that /health keeps answering while they are scored.
+INLINE_BATCH_ROWS = 1000
+
+
+def _batch_response(model: LoadedModel, batch: Columns) -> Response:
+    # The rows are validated and the answer is the model's own classes and floats, so it is
+    # written as JSON bytes directly (batch_response.py), not built as 2,000 dicts and then
+    # serialized, let alone validated against the response model.
+    if isinstance(model, FastModel):
+        probabilities = model.predict_proba_columns(batch)
+    else:  # a scorer that reads records (scikit-learn's Pipeline)
+        probabilities = model.predict_proba(batch.records())
+    body = batch_response_json(probabilities, model.classes, model.version)
+    return Response(body, media_type="application/json")
+
+
+def build_router(
+    models: ApiModels, settings: Settings, router: APIRouter | None = None
+) -> APIRouter:
+    """The endpoints, on a new router or, given the app's own ``app.router``, directly on it."""
+    router = router if router is not None else APIRouter()
+    keys = settings.accepted_keys()
+    # Open access (no keys, development) declares no check at all: even a dependency that
+    # returns at once costs tens of microseconds per request, and /docs shows no key to fill in.
+    auth = [Depends(require_api_key(keys))] if keys else []
+    penguin_body = Body(openapi_examples=models.examples)
+
+    @router.get("/health", tags=["probes"], summary="Liveness: the process answers")
+    async def health() -> Health:
+        # Never touches the model: a liveness probe that fails on a slow dependency gets a
+        # healthy pod restarted.
+        return Health()
+
+    @router.get(
+        "/ready",
+        tags=["probes"],
+        summary="Readiness: the model is loaded",
+        responses={503: {"description": "The model is not loaded yet"}},
+    )
+    async def ready(model: Model) -> Ready:
+        return Ready(model_version=model.version)
+
+    @router.get(
+        "/model",
+        tags=["model"],
+        summary="Metadata of the model being served",
+    )
+    async def model_info(model: Model) -> ModelInfo:
+        # Injected, never imported: a test swaps the model with app.dependency_overrides.
+        return ModelInfo.model_validate(model.metadata)
+
+    @router.post(
+        "/predict",
+        tags=["predictions"],
+        summary="Predict the species of one penguin",
+        response_model=models.predict_response,
+        dependencies=auth,
+        responses=PROBLEM_RESPONSES,
+    )
+    async def predict(
+        request: Request,
+        penguin: Annotated[models.penguin, penguin_body],  # type: ignore[name-defined]
+    ) -> dict[str, Any]:
+        # The hot path: the model scores one row in microseconds (shared_model/fast.py), so
+        # what surrounds it counts. `async def`, because a trip through the thread pool would
+        # cost more than the scoring; with the 3 ms scikit-learn Pipeline this would be a plain
+        # `def`, so that the event loop stays free for /health. And the model is looked up with
+        # `get_model(request)` here rather than injected with `Model`: every dependency FastAPI
+        # resolves costs tens of microseconds per request.
+        model = await get_model(request)
+        (result,) = _predictions(model, [penguin])
+        return {**result, "model_version": model.version}
+
+    batch_rows = batch_rows_dependency(models)
+
+    @router.post(
+        "/predict/batch",
+        tags=["predictions"],
+        summary="Predict the species of many penguins, in order",
+        response_model=models.batch_response,
+        dependencies=auth,
+        responses=PROBLEM_RESPONSES,
+        # The body is read by `batch_rows`, so FastAPI cannot document it: say what it is.
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{models.batch_request.__name__}"}
+                    }
+                },
+            }
+        },
+    )
+    async def predict_batch(request: Request) -> Response:
+        # The body is read here rather than by a dependency, so that its size can choose where
+        # it is parsed. Up to 1,000 rows (~2 ms) it is scored on the event loop: handing it to a
+        # worker costs more than that, and a thread would fight the loop for the GIL.
+        model = await get_model(request)
+        pool = getattr(request.state, "batch_pool", None)  # a BigBatchPool when allowed
+        body = await request.body()
+        if pool is not None and len(body) > pool.inline_body_bytes:
+            # Parsing, validating, scoring and serialising 50,000 rows all hold the GIL: only
+            # another process keeps the event loop (and /health) free meanwhile.
+            scored = await pool.score(body, request.headers.get("content-type"))
+            return Response(scored, media_type="application/json")
+        rows = await batch_rows(request)
+        return _batch_response(model, rows)
+
+    return router

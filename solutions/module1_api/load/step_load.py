@@ -1,0 +1,39 @@
+"""A step-shaped scenario: the users of locustfile.py, in steps of more users.
+
+Each step holds a number of users for ``step_seconds``, then adds more: where the latency
+curve bends is the load the API can take. Run it like the locustfile (the shape sets the users
+and the duration, so no --users, --spawn-rate or --run-time)::
+
+    .venv/bin/locust -f module1_api/load/step_load.py --headless \
+        --host http://127.0.0.1:8000 --csv results/steps
+"""
+
+from __future__ import annotations
+
+from locust import LoadTestShape
+
+# The users and the thresholds this shape drives (locust runs every User class it finds).
+from locustfile import PenguinClient  # noqa: F401
+
+
+# --8<-- [start:shape]
+class StepLoad(LoadTestShape):
+    # BEGIN STARTER
+    # # TODO (exercise 13): at least three steps of growing user counts, e.g. 5, 10, 20, 40,
+    # # each held for step_seconds; tick() returns (users, spawn_rate), then None to stop.
+    # step_seconds = 20.0
+    # users_per_step: tuple[int, ...] = ()
+    # END STARTER
+    # BEGIN SOLUTION
+    step_seconds = 20.0
+    users_per_step = (5, 10, 20, 40)
+    # END SOLUTION
+
+    def tick(self) -> tuple[int, float] | None:
+        step = int(self.get_run_time() // self.step_seconds)
+        if step >= len(self.users_per_step):
+            return None  # the end of the run
+        users = self.users_per_step[step]
+        # Spawn each step's new users within a couple of seconds: the step is a step.
+        return users, max(1.0, users / 2)
+        # --8<-- [end:shape]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import email.message
 import functools
 import json
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from itertools import chain
 from operator import itemgetter
@@ -162,10 +163,13 @@ class ColumnarBatchCheck:
 
 
 def _row_limits(model: type[BaseModel]) -> tuple[int, int]:
-    """The batch model's own ``min_length``/``max_length`` of ``rows``: one source of truth."""
+    """The batch model's own ``min_length``/``max_length`` of ``rows``: one source of truth.
+
+    A model without them (a starter before exercise 3) sets no limit, so neither does this.
+    """
     metadata = model.model_fields["rows"].metadata
-    minimum = next(m.min_length for m in metadata if isinstance(m, MinLen))
-    maximum = next(m.max_length for m in metadata if isinstance(m, MaxLen))
+    minimum = next((m.min_length for m in metadata if isinstance(m, MinLen)), 0)
+    maximum = next((m.max_length for m in metadata if isinstance(m, MaxLen)), sys.maxsize)
     return minimum, maximum
 
 

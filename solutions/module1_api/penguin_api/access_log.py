@@ -39,8 +39,6 @@ def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
     return uuid.uuid4().hex
 
 
-
-
 def with_request_id(start: Message, request_id: str) -> Message:
     """An ``http.response.start`` message with the X-Request-ID header added."""
     # A new list: the app may reuse the one it built.

@@ -13,13 +13,13 @@ difference).
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 
+from pydantic_core import to_json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ACCESS_LOGGER = "penguin_api.access"
@@ -30,13 +30,14 @@ SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 
 
 def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
-    """The client's X-Request-ID when it is sane, else a new random id (uuid4 hex)."""
+    """The client's X-Request-ID when it is sane, else a new random id (32 hex digits)."""
     for name, value in headers:
         if name == REQUEST_ID_HEADER:
             if SANE_REQUEST_ID.fullmatch(value):
                 return value.decode("ascii")
             break
-    return uuid.uuid4().hex
+    # The 128 random bits of a uuid4, without building a UUID object: this runs per request.
+    return os.urandom(16).hex()
 
 
 def with_request_id(start: Message, request_id: str) -> Message:
@@ -49,8 +50,9 @@ def with_request_id(start: Message, request_id: str) -> Message:
 def access_line(scope: Scope, status: int, started: float, request_id: str, sent_bytes: int) -> str:
     """The log line of one request: one JSON object (``started`` is a perf_counter time)."""
     client = scope.get("client")
-    # json.dumps escapes newlines and quotes: a path cannot forge a second log line.
-    return json.dumps(
+    # JSON escapes newlines and quotes: a path cannot forge a second log line. pydantic_core's
+    # encoder, because it takes a fraction of json.dumps's time on the hot path.
+    return to_json(
         {
             "method": scope["method"],
             "path": scope["path"],
@@ -60,7 +62,7 @@ def access_line(scope: Scope, status: int, started: float, request_id: str, sent
             "client": f"{client[0]}:{client[1]}" if client else None,
             "bytes": sent_bytes,
         }
-    )
+    ).decode()
 
 
 def _access_logger() -> logging.Logger:

@@ -29,7 +29,8 @@ from rich.console import Console
 from rich.table import Table
 
 from course.grading.compose_stack import ComposeStack, LoadSummary, compose_stack, locust_summary
-from course.grading.module2_images import api_image, dockerkit, lb_image, loadgen_image
+from course.grading.live import free_port
+from course.grading.module2_images import dockerkit, lb_image, loadgen_image
 from course.paths import REPO_ROOT
 
 console = Console(highlight=False)
@@ -131,13 +132,13 @@ def main() -> None:
     if problem := dockerkit.engine_problem():
         sys.exit(f"Measuring the compose stack needs Docker: {problem}.")
     with console.status("Building the API, nginx and locust images (cached after the first)…"):
-        api = api_image(SOLUTION)
+        api = dockerkit.build_image("penguin-api:compose-scale", SOLUTION / "Dockerfile").tag
         env = {
             "API_IMAGE": api,
             "LB_IMAGE": lb_image(SOLUTION),
             "LOADGEN_IMAGE": loadgen_image(SOLUTION, api),
             "BASE_IMAGE": dockerkit.base_image(),
-            "LB_PORT": str(dockerkit.free_port()),
+            "LB_PORT": str(free_port()),
             "LOAD_USERS": str(args.users),
             "LOAD_DURATION": f"{args.duration}s",
         }

@@ -1,43 +1,27 @@
 """The images module 2's live checks run: the graded API image, the load balancer, locust.
 
-Built with the docker CLI (BuildKit), through scripts/dockerkit.py, so the grader builds exactly
-as the smoke test, the measuring scripts and a student's own `docker build` do. The API image is
-built in ONE place, ``api_image``: every live check of module 2 runs that image.
+Built with the docker CLI (BuildKit), through course/docker.py, so the grader builds exactly as
+the smoke test, the measuring scripts and a student's own `docker build` do. The API image is the
+one ``graded_image`` (course/grading/docker_fixtures.py) builds once per grading run: every live
+check of module 2 runs that image.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from course import docker as dockerkit
 from course.grading.spec import CheckFailure
-from course.paths import REPO_ROOT
 
-# dockerkit is a plain script module next to the course's other scripts, shared with them.
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-
-import dockerkit
+if TYPE_CHECKING:
+    from course.grading.docker_fixtures import GradedImage
 
 TAG_PREFIX = "course-grade"
-
-
-def course_root(graded_dir: Path) -> Path:
-    """The checkout the graded folder belongs to: the build context of every course image.
-
-    ``module2_docker`` sits right under it, ``solutions/module2_docker`` one level deeper, and a
-    submission is a copy of the whole checkout; the root is where ``shared_model/`` is.
-    """
-    for folder in (graded_dir, *graded_dir.parents):
-        if (folder / "shared_model").is_dir() and (folder / "pyproject.toml").is_file():
-            return folder
-    raise CheckFailure(
-        f"{graded_dir} is not inside a copy of the course: no folder above it holds shared_model/",
-        help="Grade the module folder of a full checkout of the course (it is the build context).",
-    )
 
 
 def _tag(name: str, *parts: object) -> str:
@@ -78,17 +62,6 @@ def build_image(
     return tag
 
 
-def api_image(graded_dir: Path) -> str:
-    """The graded module's own Dockerfile, built from the course root; returns the tag."""
-    dockerfile = graded_dir / "Dockerfile"
-    if not dockerfile.is_file():
-        raise CheckFailure(
-            f"there is no Dockerfile in {graded_dir.name}/",
-            help="Exercises 2 and 3 write it; the networking and compose exercises run it.",
-        )
-    return build_image("penguin-api", dockerfile, course_root(graded_dir), what="your Dockerfile")
-
-
 def lb_image(graded_dir: Path) -> str:
     folder = graded_dir / "compose" / "lb"
     return build_image("penguin-lb", folder / "Dockerfile", folder, what="compose/lb/Dockerfile")
@@ -106,6 +79,6 @@ def loadgen_image(graded_dir: Path, api_tag: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def module2_api_image(graded_dir: Path) -> str:
+def module2_api_image(graded_image: GradedImage) -> str:
     """The graded Dockerfile's image, built once per grading run (a failure fails each user)."""
-    return api_image(graded_dir)
+    return graded_image.tag

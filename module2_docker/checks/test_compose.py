@@ -17,6 +17,7 @@ import pytest
 
 from course.grading import CheckFailure, check, expect_equal, module2_images
 from course.grading.compose_stack import ComposeStack, compose_stack, locust_summary, read_compose
+from course.grading.live import free_port
 from course.grading.module2_images import dockerkit, lb_image, loadgen_image
 
 COMPOSE = "6. Compose"
@@ -226,7 +227,7 @@ def stack(graded_dir: Path, module2_api_image: str) -> Iterator[ComposeStack]:
         "LB_IMAGE": lb_image(graded_dir),
         "LOADGEN_IMAGE": loadgen_image(graded_dir, module2_api_image),
         "BASE_IMAGE": dockerkit.base_image(),
-        "LB_PORT": str(dockerkit.free_port()),
+        "LB_PORT": str(free_port()),
         "LOAD_USERS": "10",
         "LOAD_DURATION": "8s",
     }

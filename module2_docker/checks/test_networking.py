@@ -24,6 +24,7 @@ import pytest
 
 from course.grading import CheckFailure, check, expect_equal, module2_images
 from course.grading.answer_sheets import check_reasons, read_sheet
+from course.grading.live import free_port
 from course.grading.module2_images import dockerkit
 from shared_model.version import MODEL_VERSION
 
@@ -273,7 +274,7 @@ def _experiments(image: str) -> dict[str, bool]:
     """Run each question's experiment against the image; returns what really happened."""
     name = f"course-ports-{uuid.uuid4().hex[:8]}"
     network = f"{name}-net"
-    port = dockerkit.free_port()
+    port = free_port()
     truth: dict[str, bool] = {}
     try:
         dockerkit.docker("run", "--detach", "--label", LABEL, "--name", name, image)

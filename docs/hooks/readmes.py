@@ -15,7 +15,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-README_INCLUDE = re.compile(r'^--8<-- "(?P<path>module\d_\w+/README\.md)"\s*$', re.MULTILINE)
+README_INCLUDE = re.compile(
+    r'^--8<-- "(?P<path>module\d_\w+/README\.md)(?::(?P<section>[\w-]+))?"\s*$', re.MULTILINE
+)
 DOCS_LINK = re.compile(r"\]\(\.\./docs/")
 
 
@@ -24,6 +26,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
     def include(match: re.Match[str]) -> str:
         readme = (REPO_ROOT / match["path"]).read_text()
+        if match["section"]:
+            start = f"--8<-- [start:{match['section']}]"
+            end = f"--8<-- [end:{match['section']}]"
+            readme = readme.split(start, 1)[1].split("\n", 1)[1].split(end, 1)[0]
+            readme = readme.rsplit("\n", 1)[0] + "\n"  # the end marker's comment line
         return DOCS_LINK.sub(f"]({up}", readme)
 
     return README_INCLUDE.sub(include, markdown)

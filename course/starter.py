@@ -47,6 +47,7 @@ SOURCES: tuple[tuple[str, str, bool], ...] = (
     ("solutions/module1_api/tests", "module1_api/tests", False),
     ("solutions/module1_api/load", "module1_api/load", False),
     ("solutions/module1_api/penguin_api", "module2_docker/penguin_api", True),
+    ("solutions/module1_api/load", "module2_docker/load", True),
     ("solutions/module2_docker/Dockerfile", "module2_docker/Dockerfile", False),
     (
         "solutions/module2_docker/Dockerfile.dockerignore",

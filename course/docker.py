@@ -56,9 +56,12 @@ def docker_cli() -> str | None:
     """
     if os.environ.get("DOCKER"):
         return shutil.which(os.environ["DOCKER"])
-    if Path("/usr/bin/docker").is_file():
-        return "/usr/bin/docker"
-    return shutil.which("docker")
+    on_path = shutil.which("docker")
+    if on_path is None:
+        return None  # PATH decides whether there is a client at all, as in the student's shell
+    debian = shutil.which("docker", path="/usr/bin")
+    path_dirs = os.environ.get("PATH", "").split(os.pathsep)
+    return debian if debian is not None and "/usr/bin" in path_dirs else on_path
 
 
 def docker(*args: str, timeout: float = 60, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -84,7 +87,7 @@ def engine_problem() -> str | None:
     if docker_cli() is None:
         if os.environ.get("DOCKER"):
             return f"DOCKER={os.environ['DOCKER']} names no installed command; {SETUP_HINT}"
-        return f"no docker command is installed; {SETUP_HINT}"
+        return "there is no `docker` command: install Docker"
     try:
         done = docker("version", "--format", "{{.Server.Version}}", timeout=20, check=False)
     except subprocess.TimeoutExpired:

@@ -34,7 +34,7 @@ def missing_need(need: str) -> str | None:
         from course.docker import engine_problem
 
         problem = engine_problem()
-        return None if problem is None else f"needs Docker, and {problem}; then grade again"
+        return None if problem is None else f"needs Docker, and {problem}, then grade again"
     if need == "kubectl":
         if shutil.which("kubectl") is None:
             return "needs kubectl, and it is not installed: install kubectl, then grade again"

@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 README_INCLUDE = re.compile(
     r'^--8<-- "(?P<path>module\d_\w+/README\.md)(?::(?P<section>[\w-]+))?"\s*$', re.MULTILINE
 )
+WHOLE_FILE_INCLUDE = re.compile(r'--8<-- "(?P<path>[^":]+)"')
 DOCS_LINK = re.compile(r"\]\(\.\./docs/")
 
 
@@ -33,4 +34,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             readme = readme.rsplit("\n", 1)[0] + "\n"  # the end marker's comment line
         return DOCS_LINK.sub(f"]({up}", readme)
 
+    whole = WHOLE_FILE_INCLUDE.fullmatch(markdown.strip())
+    if whole and page.edit_url:
+        # The page is only an include (a README, the data card): "edit" opens the real file,
+        # not a one-line stub.
+        page.edit_url = page.edit_url.replace(f"docs/{page.file.src_uri}", whole["path"])
     return README_INCLUDE.sub(include, markdown)

@@ -149,4 +149,8 @@ def test_every_page_links_to_its_real_source(site_dir):
         source = edit[0].removeprefix(f"{repo_url}/edit/main/")
         if source == edit[0] or not (REPO_ROOT / source).is_file():
             missing.append(f"{page}: its edit link {edit[0]} names no file of the repository")
+        elif view[0] != f"{repo_url}/raw/main/{source}":
+            missing.append(f"{page}: its view-source link {view[0]} is not the raw {source}")
+        elif re.fullmatch(r'--8<-- "[^"]+"\s*', (REPO_ROOT / source).read_text()):
+            missing.append(f"{page}: its edit link opens {source}, a stub that only includes")
     assert not missing, "\n".join(missing)

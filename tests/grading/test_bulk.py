@@ -6,6 +6,7 @@ the course as it changes instead of rotting in a folder of copies.
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,12 +32,17 @@ def mutate_main(extra: str):
 def never_ready(package: Path) -> None:
     main = package / "main.py"
     text = main.read_text()
-    main.write_text(
-        text.replace(
-            "        yield {",
-            "        import time\n        time.sleep(10_000)\n        yield {",
-        )
+    # At the lifespan's own indentation, whatever it is: a mis-indented patch would make this
+    # a syntax error, a different broken submission.
+    patched = re.sub(
+        r"^( +)yield \{",
+        lambda m: f"{m[1]}import time\n{m[1]}time.sleep(10_000)\n{m[1]}yield {{",
+        text,
+        count=1,
+        flags=re.M,
     )
+    assert patched != text, "the reference's lifespan no longer yields its state"
+    main.write_text(patched)
 
 
 def edit_checks(package: Path) -> None:

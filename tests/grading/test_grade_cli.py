@@ -62,7 +62,7 @@ def starter_run(tmp_path_factory, model_dir):
 def test_the_starter_scores_low_with_a_hint_per_failing_check(starter_run):
     assert starter_run.returncode == 1
     out = starter_run.stdout
-    failed = re.search(r"(\d+) failed", out)
+    failed = re.search(r"points \(\d+%\)\s+—\s+\d+ passed, (\d+) failed", out)
     assert failed, out
     # Every failing check shows its hint; blocked checks name their prerequisite instead.
     assert out.count("hint:") == int(failed[1]) > 0
@@ -73,6 +73,7 @@ def test_the_starter_scores_low_with_a_hint_per_failing_check(starter_run):
 
 
 def test_min_score_sets_the_pass_mark(model_dir):
-    run = course("grade", "1", "--min-score", "5", "--format", "csv", model_dir=model_dir)
+    # The starter earns a few points (the setup checks): a pass mark of 1% lets it through.
+    run = course("grade", "1", "--min-score", "1", "--format", "csv", model_dir=model_dir)
     assert run.returncode == 0
     assert run.stdout.splitlines()[0].startswith("module,target,check,exercise")

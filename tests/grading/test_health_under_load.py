@@ -36,16 +36,18 @@ def naive_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_a_batch_scored_on_the_event_loop_fails(naive_copy: Path, body: bytes):
-    with serve_app(naive_copy, env=BIG_BATCH_ENV, deadline_s=120) as (url, _):
+def test_a_batch_scored_on_the_event_loop_fails(naive_copy: Path, body: bytes, model_dir: Path):
+    env = {**BIG_BATCH_ENV, "MODEL_DIR": str(model_dir)}
+    with serve_app(naive_copy, env=env, deadline_s=120) as (url, _):
         seen = probe_health_during_batch(url, body, timeout_s=120)
     assert seen.batch_status == 200
     with pytest.raises(CheckFailure, match="blocks the event loop"):
         judge_health(seen)
 
 
-def test_the_reference_passes(body: bytes):
-    with serve_app(SOLUTIONS / MODULE1, env=BIG_BATCH_ENV, deadline_s=120) as (url, _):
+def test_the_reference_passes(body: bytes, model_dir: Path):
+    env = {**BIG_BATCH_ENV, "MODEL_DIR": str(model_dir)}
+    with serve_app(SOLUTIONS / MODULE1, env=env, deadline_s=120) as (url, _):
         seen = probe_health_during_batch(url, body, timeout_s=120)
     judge_health(seen)
     # Not a speed limit: a sanity bound, far above what the reference needs.

@@ -7,6 +7,7 @@ this machine rather than quoted from a blog:
 
 * image size, cold build time (empty BuildKit cache: every download included), the rebuild
   time after a one-line code edit, and the rebuild time when nothing changed;
+* each image's biggest layers (`docker history`): where the megabytes go;
 * how long `docker stop` takes when uvicorn is PID 1 (exec-form CMD) and when /bin/sh is
   (shell-form CMD), with the exit code that tells a clean exit (0) from a SIGKILL (137).
 
@@ -22,7 +23,7 @@ import platform
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -49,6 +50,39 @@ class ImageNumbers:
     cold: float | None = None
     after_edit: float = 0.0
     unchanged: float = 0.0
+    layers: list[Layer] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Layer:
+    size: int
+    instruction: str
+
+
+# How many of each image's layers the lesson lists: the rest are kilobytes.
+BIGGEST_LAYERS = 4
+
+
+def biggest_layers(tag: str, count: int = BIGGEST_LAYERS) -> list[Layer]:
+    """The image's largest layers, biggest first, each with the instruction that made it."""
+    out = docker.docker(
+        "history", "--no-trunc", "--human=false", "--format", "{{.Size}}\t{{.CreatedBy}}", tag
+    ).stdout
+    layers = []
+    for line in out.splitlines():
+        size, _, created_by = line.partition("\t")
+        layers.append(Layer(int(size), instruction_summary(created_by)))
+    return sorted(layers, key=lambda layer: layer.size, reverse=True)[:count]
+
+
+def instruction_summary(created_by: str, width: int = 70) -> str:
+    """`RUN uv sync …` from history's CreatedBy, without BuildKit's `|2 ARG=… /bin/sh -c` noise."""
+    text = " ".join(created_by.split())
+    text = text.removesuffix("# buildkit").strip()
+    if "/bin/sh -c " in text:
+        text = "RUN " + text.split("/bin/sh -c ", 1)[1]
+    text = text.replace("|", "\\|") or "(the base image)"  # a pipe would end a table cell
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclass
@@ -138,8 +172,18 @@ def stop_table(stops: list[StopNumbers]) -> Table:
     return table
 
 
+def layer_table(images: list[ImageNumbers]) -> Table:
+    table = Table(title=f"The {BIGGEST_LAYERS} biggest layers of each image (docker history)")
+    for column in ("image", "layer size", "made by"):
+        table.add_column(column, justify="right" if column == "layer size" else "left")
+    for image in images:
+        for layer in image.layers:
+            table.add_row(image.dockerfile.name, f"{layer.size / 1e6:.1f} MB", layer.instruction)
+    return table
+
+
 def markdown(images: list[ImageNumbers], stops: list[StopNumbers], base: str) -> str:
-    """The two tables for the lesson, with what they were measured on."""
+    """The lesson's tables, with what they were measured on."""
     lines = [
         "| image | size | added to the base | cold build | rebuild after a code edit "
         "| rebuild, no change |",
@@ -153,6 +197,12 @@ def markdown(images: list[ImageNumbers], stops: list[StopNumbers], base: str) ->
             f"{(image.size - base_size) / 1e6:.0f} MB | {cold} | {image.after_edit:.1f} s | "
             f"{image.unchanged:.1f} s |"
         )
+    lines += ["", "| image | layer | size |", "|---|---|---:|"]
+    for image in images:
+        for layer in image.layers:
+            lines.append(
+                f"| `{image.dockerfile.name}` | `{layer.instruction}` | {layer.size / 1e6:.1f} MB |"
+            )
     lines += [
         "",
         "| how the server is started | PID 1 | `docker stop` | exit code |",
@@ -198,6 +248,7 @@ def main() -> int:
             else:
                 image.cold = build(image, repo, "cold", no_cache=True)
             image.size = docker.image_size(image.tag)
+            image.layers = biggest_layers(image.tag)
             image.unchanged = build(image, repo, "nothing changed")
         optimised, naive = images[1].tag, images[0].tag
         stops = [
@@ -215,6 +266,7 @@ def main() -> int:
         console.print(str(exc), markup=False)
         return 1
     console.print(image_table(images))
+    console.print(layer_table(images))
     console.print(stop_table(stops))
     DOCS_TABLE.write_text(markdown(images, stops, base))
     console.print(f"Wrote {DOCS_TABLE.relative_to(docker.REPO_ROOT)}")

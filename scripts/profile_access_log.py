@@ -40,6 +40,7 @@ from penguin_api.access_log import (  # noqa: E402
     BatchedLineHandler,
     _access_logger,
     access_line,
+    log_access,
     request_id_from,
     with_request_id,
 )
@@ -88,6 +89,8 @@ def main() -> None:
             "with_request_id(start)": lambda: with_request_id(start_message, "0" * 32),
             "access_line(...)": lambda: access_line(SCOPE, 200, started, "0" * 32, 120),
             "logger.info(line)": lambda: logger.info(line),
+            # What the middleware does: no LogRecord while the batched writer listens alone.
+            "log_access(logger, line)": lambda: log_access(logger, line),
             # Skips findCaller's walk up the stack; the record is the same otherwise.
             "logger.handle(logger.makeRecord(...))": lambda: logger.handle(
                 logger.makeRecord(logger.name, logging.INFO, "", 0, line, None, None)

@@ -214,11 +214,34 @@ def batch_rows_dependency(
     return batch_rows
 
 
-def document_batch_body(app: FastAPI, models: ApiModels, path: str) -> None:
-    """Put the batch request model back into the OpenAPI document.
+def _request_schemas(models: ApiModels) -> dict[str, Any]:
+    """The component schemas FastAPI writes for the request models when they are body parameters.
 
-    The endpoint reads the raw body, so FastAPI cannot see its model; the route declares
-    ``$ref: BatchRequest`` (``openapi_extra``) and this adds the component it points to.
+    Asked of FastAPI itself (a throwaway app that declares them the ordinary way) rather than of
+    ``model_json_schema()``, whose output differs in details (a ``default: null``): the
+    document must not change because an endpoint reads its body itself.
+    """
+    probe = FastAPI()
+    for path, model in (("/penguin", models.penguin), ("/batch", models.batch_request)):
+
+        def declared(body: Any) -> None:
+            """Only declared, never called."""
+
+        # Set as objects: this module's postponed annotations would be strings FastAPI cannot
+        # resolve (the models are built per app, not importable).
+        declared.__annotations__ = {"body": model, "return": None}
+        probe.post(path)(declared)
+
+    schemas: dict[str, Any] = probe.openapi()["components"]["schemas"]
+    return schemas
+
+
+def document_request_bodies(app: FastAPI, models: ApiModels, paths: Sequence[str]) -> None:
+    """Put the request models back into the OpenAPI document.
+
+    The prediction endpoints read their raw bodies, so FastAPI cannot see their models; each
+    route declares ``$ref: Penguin`` or ``$ref: BatchRequest`` (``openapi_extra``) and this adds
+    the components they point to.
     """
     generate = app.openapi
 
@@ -226,13 +249,11 @@ def document_batch_body(app: FastAPI, models: ApiModels, path: str) -> None:
         if app.openapi_schema is None:
             spec = generate()
             components = spec.setdefault("components", {}).setdefault("schemas", {})
-            schema = models.batch_request.model_json_schema(
-                ref_template="#/components/schemas/{model}"
-            )
-            for name, definition in schema.pop("$defs", {}).items():
-                components.setdefault(name, definition)
-            components[models.batch_request.__name__] = schema
-            assert path in spec["paths"], f"{path} is not a route of this app"
+            for name, schema in _request_schemas(models).items():
+                if name in (models.penguin.__name__, models.batch_request.__name__):
+                    components.setdefault(name, schema)
+            missing = [path for path in paths if path not in spec["paths"]]
+            assert not missing, f"{missing} are not routes of this app"
             app.openapi_schema = spec
         return app.openapi_schema
 

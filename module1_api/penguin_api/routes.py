@@ -129,12 +129,6 @@ def build_router(
         request: Request,
         penguin: Annotated[models.penguin, penguin_body],  # type: ignore[name-defined]
     ) -> dict[str, Any]:
-        # The hot path: the model scores one row in microseconds (shared_model/fast.py), so
-        # what surrounds it counts. `async def`, because a trip through the thread pool would
-        # cost more than the scoring; with the 3 ms scikit-learn Pipeline this would be a plain
-        # `def`, so that the event loop stays free for /health. And the model is looked up with
-        # `get_model(request)` here rather than injected with `Model`: every dependency FastAPI
-        # resolves costs tens of microseconds per request.
         # TODO (exercise 4): take the model with `model = await get_model(request)` (it answers
         # 503 while none is loaded), score `penguin` with `_predictions(model, [penguin])` and
         # answer its species and probabilities plus "model_version" (see PredictResponse in

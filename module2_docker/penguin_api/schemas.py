@@ -61,12 +61,12 @@ def real_examples(schema: FeatureSchema = SCHEMA) -> dict[str, dict[str, Any]]:
     }
 
 
-def _typed_batch(fields: dict[str, tuple[Any, Any]], max_batch_rows: int) -> Any:
-    """The batch body as TypedDicts: the Penguin model's fields and constraints, no objects.
+def _typed_bodies(fields: dict[str, tuple[Any, Any]], max_batch_rows: int) -> tuple[Any, Any]:
+    """One penguin and the batch body as TypedDicts: the Penguin model's fields, no objects.
 
     Validating 1,000 rows into model instances costs more than scoring them; into plain dicts
     (which the fast scorer reads directly) it costs a fraction. Built from the same field
-    definitions, so the two cannot disagree about what a valid row is.
+    definitions, so they cannot disagree with the models about what a valid row is.
     """
     # typing_extensions.TypedDict: pydantic needs it on Python < 3.12.
     row = TypedDict(  # type: ignore[misc]
@@ -79,7 +79,7 @@ def _typed_batch(fields: dict[str, tuple[Any, Any]], max_batch_rows: int) -> Any
     # body's `rows: rows` into a string that names a local variable pydantic cannot see.
     batch = TypedDict("BatchRows", {"rows": rows})  # type: ignore[misc]  # noqa: UP013
     batch.__pydantic_config__ = REQUEST_CONFIG  # type: ignore[attr-defined]
-    return batch
+    return row, batch
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ class ApiModels:
     predict_response: type[BaseModel]
     batch_response: type[BaseModel]
     examples: dict[str, dict[str, Any]]
-    # Validates a raw batch body straight from bytes into dicts (see _typed_batch).
+    # Validate a raw body straight from bytes into dicts (see _typed_bodies): one penguin, a batch.
+    penguin_row: TypeAdapter[Any]
     batch_rows: TypeAdapter[Any]
 
 
@@ -100,6 +101,7 @@ def build_models(max_batch_rows: int, schema: FeatureSchema = SCHEMA) -> ApiMode
     examples = real_examples(schema)
     first = next(iter(examples.values()))["value"]
     fields = {f.name: _field(f) for f in schema.features}
+    row, batch = _typed_bodies(fields, max_batch_rows)
     penguin = create_model(
         "Penguin",
         __base__=_Strict,
@@ -147,7 +149,8 @@ def build_models(max_batch_rows: int, schema: FeatureSchema = SCHEMA) -> ApiMode
         predict_response=predict_response,
         batch_response=batch_response,
         examples=examples,
-        batch_rows=TypeAdapter(_typed_batch(fields, max_batch_rows)),
+        penguin_row=TypeAdapter(row),
+        batch_rows=TypeAdapter(batch),
     )
 
 

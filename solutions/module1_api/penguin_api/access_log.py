@@ -90,8 +90,13 @@ class BatchedLineHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         # The message is the whole line already: no formatter to run per request.
-        self.lines.append(record.getMessage())
-        if len(self.lines) >= self.max_lines:
+        self.write_line(record.getMessage())
+
+    def write_line(self, line: str) -> None:
+        with self.lock:  # type: ignore[union-attr]  # an RLock: emit() already holds it
+            self.lines.append(line)
+            full = len(self.lines) >= self.max_lines
+        if full:
             self.flush()
 
     def flush(self) -> None:
@@ -114,6 +119,28 @@ class BatchedLineHandler(logging.Handler):
                 self.flush()
             except (OSError, ValueError):  # the stream was closed: nothing left to write to
                 return
+
+
+def log_access(logger: logging.Logger, line: str) -> None:
+    """``logger.info(line)``, without the ``LogRecord`` when only the batched writer listens.
+
+    The logging module builds a ``LogRecord`` per call (the caller's frame, the thread, the
+    process...): at this service's speed, more than the rest of the access log together
+    (``scripts/profile_access_log.py``). When the logger's one handler is this module's
+    ``BatchedLineHandler`` and no filter is set (the server's own setup), the line goes straight
+    to it: nobody could see a difference. Any other handler or filter (a test's, a grader's, an
+    operator's) gets every record through ``logging``, as usual.
+    """
+    handlers = logger.handlers
+    if (
+        len(handlers) == 1
+        and type(writer := handlers[0]) is BatchedLineHandler
+        and writer.level <= logging.INFO
+        and not (logger.filters or writer.filters)
+    ):
+        writer.write_line(line)
+    else:
+        logger.info(line)
 
 
 def _access_logger() -> logging.Logger:
@@ -141,7 +168,7 @@ class AccessLogMiddleware:
         # # status, latency_ms, request_id), and echo the request id in an X-Request-ID
         # # response header: wrap `send` to see the status and add the header
         # # (with_request_id), time the call with time.perf_counter(), and log access_line(...)
-        # # in a `finally`, so that errors are logged too.
+        # # with log_access(self.logger, ...) in a `finally`, so that errors are logged too.
         # await self.app(scope, receive, send)
         # END STARTER
         # BEGIN SOLUTION
@@ -166,6 +193,6 @@ class AccessLogMiddleware:
         finally:
             # Checked first: with LOG_LEVEL=warning the line is not even built.
             if self.logger.isEnabledFor(logging.INFO):
-                self.logger.info(access_line(scope, status, start, request_id, sent))
+                log_access(self.logger, access_line(scope, status, start, request_id, sent))
         # END SOLUTION
         # --8<-- [end:middleware]

@@ -20,7 +20,7 @@ from penguin_api import API_VERSION
 
 # END SOLUTION
 from penguin_api.access_log import AccessLogMiddleware
-from penguin_api.batch_body import document_batch_body
+from penguin_api.batch_body import document_request_bodies
 from penguin_api.big_batches import BigBatchPool, big_batch_pool
 from penguin_api.body_limit import BodySizeLimitMiddleware
 from penguin_api.problems import install_problem_handlers
@@ -54,6 +54,10 @@ TAGS = [
     {"name": "predictions", "description": "Species predictions. Need an API key when enabled."},
 ]
 # END SOLUTION
+
+
+# The hot paths: every request the service is there for.
+PREDICTION_PATHS = ("/predict", "/predict/batch")
 
 
 class State(TypedDict):
@@ -126,5 +130,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Straight onto the app's own router: an included router is matched as one more nested
     # layer (FastAPI >= 0.130 keeps it), which costs more per request than scoring a penguin.
     build_router(models, settings, app.router)
-    document_batch_body(app, models, "/predict/batch")
+    document_request_bodies(app, models, PREDICTION_PATHS)
+    # Starlette tries the routes in order, a regular expression each, and FastAPI added its
+    # docs routes first: every prediction would be tried against them before its own. The
+    # prediction routes go first (a stable sort: the others keep their order).
+    app.router.routes.sort(key=lambda route: getattr(route, "path", None) not in PREDICTION_PATHS)
     return app

@@ -1,0 +1,56 @@
+"""One penguin's body, validated straight from the request bytes into the dict the model reads.
+
+A body parameter (``penguin: Penguin``) costs FastAPI a content-type parse, ``json.loads``, a
+dependency-solving pass and a model instance per request, and the endpoint then dumps the model
+back into a dict: for a body this small, more than scoring it. Here the bytes go through one
+pydantic ``TypeAdapter`` of the same fields (``schemas.py``), which parses and validates in one
+pass in Rust and gives a plain dict. A body it rejects (or no body, or another content type)
+takes the precise path that words FastAPI's own errors (``batch_body.py``), so clients see the
+same 422 either way; ``tests/reference_api/test_penguin_body.py`` holds the two together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.params import Body
+from pydantic import ValidationError
+
+from penguin_api.batch_body import _fastapi_errors, _is_json
+from penguin_api.schemas import ApiModels
+
+
+def penguin_reader(models: ApiModels) -> Callable[[bytes, str | None], dict[str, Any]]:
+    """A function from a body (and its content type) to one valid penguin, or FastAPI's error."""
+    adapter = models.penguin_row
+    model = models.penguin
+
+    def read(body: bytes, content_type: str | None) -> dict[str, Any]:
+        if body and _is_json(content_type):
+            try:
+                penguin: dict[str, Any] = adapter.validate_json(body)
+                return penguin
+            except ValidationError:
+                pass  # the slow path below words the errors exactly as FastAPI does
+        errors = _fastapi_errors(body, content_type, model)
+        if not errors:
+            # Both validators are built from the same fields; disagreeing is a bug, not a 4xx.
+            raise RuntimeError("The penguin body validators disagree about a body.")
+        raise RequestValidationError(errors)
+
+    return read
+
+
+def documented_body(model_name: str, body: Body) -> dict[str, Any]:
+    """``openapi_extra`` that documents a body the endpoint reads itself, as FastAPI would.
+
+    With no body parameter FastAPI cannot see the request model, so the route declares it:
+    the schema by reference (``document_bodies`` adds the component) and the named examples of
+    ``body`` (a ``Body(openapi_examples=...)``), exactly where FastAPI puts them.
+    """
+    content: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{model_name}"}}
+    if body.openapi_examples:
+        content["examples"] = body.openapi_examples
+    return {"requestBody": {"content": {"application/json": content}, "required": True}}

@@ -77,6 +77,9 @@ BODIES: list[tuple[str, bytes, str | None]] = [
     ("missing-field", rows_body({k: v for k, v in GOOD.items() if k != "island"}), JSON),
     ("extra-field", rows_body({**GOOD, "colour": "black"}), JSON),
     ("many-bad-rows", rows_body(*[{**GOOD, "island": "Mars", "sex": "?"}] * 3), JSON),
+    ("utf-16", json.dumps({"rows": [GOOD]}).encode("utf-16"), JSON),
+    ("not-text", b"\x80\x81" + rows_body(GOOD), JSON),
+    ("nested-too-deep", b'{"rows": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", JSON),
 ]
 
 

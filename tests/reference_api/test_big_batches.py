@@ -71,3 +71,20 @@ def test_a_big_body_that_is_broken_json_gets_400(big):
     broken = b'{"rows": [' + b" " * INLINE_BODY_BYTES
     response = big.post("/predict/batch", content=broken, headers={"content-type": JSON})
     assert response.status_code == 400
+
+
+def test_a_big_body_that_is_not_text_gets_fastapis_400_from_the_worker(big, rows):
+    # The worker raises FastAPI's "cannot parse" error; it must cross back as itself, not a 500.
+    body = b"\x80\x81" + json.dumps({"rows": rows}).encode()
+    assert len(body) > INLINE_BODY_BYTES
+    response = big.post("/predict/batch", content=body, headers={"content-type": JSON})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "There was an error parsing the body"
+
+
+def test_a_big_utf16_body_is_scored_like_fastapi_would(big, rows, loaded_model):
+    body = json.dumps({"rows": rows}).encode("utf-16")
+    response = big.post("/predict/batch", content=body, headers={"content-type": JSON})
+    assert response.status_code == 200
+    assert len(response.json()["predictions"]) == len(rows)

@@ -46,3 +46,27 @@ def test_every_valid_request_gets_a_documented_answer(api_schema, operation: str
         case.call_and_validate()
 
     keeps_the_contract()
+
+
+@pytest.mark.parametrize("operation", ["POST /predict", "POST /predict/batch"])
+def test_every_invalid_request_is_refused_as_documented(api_schema, operation: str) -> None:
+    # The prediction endpoints read their bodies themselves (penguin_body.py, batch_body.py):
+    # bodies generated to break the schema must get a documented 4xx, never a 5xx.
+    method, path = operation.split(" ")
+    strategy = api_schema[path][method].as_strategy(
+        generation_mode=schemathesis.GenerationMode.NEGATIVE
+    )
+
+    @given(case=strategy)
+    @settings(
+        max_examples=40,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def is_refused(case: schemathesis.Case) -> None:
+        response = case.call_and_validate()
+        assert 400 <= response.status_code < 500, response.text
+
+    is_refused()

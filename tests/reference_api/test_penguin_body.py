@@ -72,6 +72,10 @@ BODIES: list[tuple[str, bytes, str | None]] = [
     ("missing-field", body({k: v for k, v in GOOD.items() if k != "island"}), JSON),
     ("extra-field", body({**GOOD, "colour": "black"}), JSON),
     ("nested", body({**GOOD, "island": {"name": "Dream"}}), JSON),
+    ("utf-16", json.dumps(GOOD).encode("utf-16"), JSON),
+    ("utf-32-invalid", json.dumps({**GOOD, "island": "Mars"}).encode("utf-32"), JSON),
+    ("not-text", b"\x80\x81" + body(GOOD), JSON),
+    ("nested-too-deep", b"[" * 100_000 + b"]" * 100_000, JSON),
 ]
 
 

@@ -5,7 +5,7 @@ dependency-solving pass and a model instance per request, and the endpoint then 
 back into a dict: for a body this small, more than scoring it. Here the bytes go through one
 pydantic ``TypeAdapter`` of the same fields (``schemas.py``), which parses and validates in one
 pass in Rust and gives a plain dict. A body it rejects (or no body, or another content type)
-takes the precise path that words FastAPI's own errors (``batch_body.py``), so clients see the
+takes the precise path, FastAPI's own behaviour and wording (``batch_body.py``), so clients see the
 same 422 either way; ``tests/reference_api/test_penguin_body.py`` holds the two together.
 """
 
@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi.exceptions import RequestValidationError
 from fastapi.params import Body
 from pydantic import ValidationError
 
-from penguin_api.batch_body import _fastapi_errors, _is_json
+from penguin_api.batch_body import _is_json, fastapi_validate
 from penguin_api.schemas import ApiModels
 
 
@@ -33,12 +32,9 @@ def penguin_reader(models: ApiModels) -> Callable[[bytes, str | None], dict[str,
                 penguin: dict[str, Any] = adapter.validate_json(body)
                 return penguin
             except ValidationError:
-                pass  # the slow path below words the errors exactly as FastAPI does
-        errors = _fastapi_errors(body, content_type, model)
-        if not errors:
-            # Both validators are built from the same fields; disagreeing is a bug, not a 4xx.
-            raise RuntimeError("The penguin body validators disagree about a body.")
-        raise RequestValidationError(errors)
+                pass  # the precise path below words the errors exactly as FastAPI does
+        penguin = fastapi_validate(body, content_type, model).model_dump()
+        return penguin
 
     return read
 

@@ -48,11 +48,27 @@ def release_command(
         fail("The release contains instructor-only material: " + "; ".join(found))
         raise typer.Exit(1)
     console.print("No solution, hidden check or instructor page in it.")
+    _announce_catch_up(out)
     verify(out, [m.number for m in released])
 
 
+def _announce_catch_up(out: Path) -> None:
+    """Say which released folders hold an earlier weekend's solution (on purpose: the catch-up)."""
+    from course.starter import SOURCES
+
+    for solution, starter, catch_up in SOURCES:
+        if catch_up and (out / starter).exists():
+            console.print(
+                f"[yellow]Note:[/] {starter}/ is the catch-up copy of {solution}/ (a later "
+                "weekend starts from a working earlier one): release that weekend once the "
+                "earlier one is graded."
+            )
+
+
 def verify(out: Path, released: list[int]) -> None:
-    """Run the edition's own CLI: --help, and `course grade 1` on its starter."""
+    """Run the edition's own CLI: --help, and `course grade N` on each released starter."""
+    import json
+
     env = {**os.environ, "PYTHONPATH": str(out), "MODEL_DIR": str(model_dir_from_env())}
     ensure_model(model_dir_from_env())
     cli = [sys.executable, "-c", "from course.cli import app; app()"]
@@ -60,30 +76,32 @@ def verify(out: Path, released: list[int]) -> None:
     if help_run.returncode != 0:
         fail(f"`course --help` fails in the release: {help_run.stderr.strip()[-300:]}")
         raise typer.Exit(1)
-    if 1 not in released:
-        return
-    grade_run = subprocess.run(
-        [*cli, "grade", "1", "--format", "json"], cwd=out, env=env, capture_output=True, text=True
-    )
-    import json
-
-    try:
-        report = json.loads(grade_run.stdout)
-    except json.JSONDecodeError:
-        fail(f"`course grade 1` did not work in the release: {grade_run.stderr.strip()[-500:]}")
-        raise typer.Exit(1) from None
-    if report["counts"]["error"]:
-        fail("`course grade 1` in the release reports grader errors.")
-        raise typer.Exit(1)
-    if str(Path(report["path"]).resolve()) != str((out / "module1_api").resolve()):
-        fail(
-            f"`course grade 1` in the release graded {report['path']}, not the release's own code."
+    for module in MODULES:
+        if module.number not in released or not (out / module.folder / "checks").is_dir():
+            continue
+        command = f"`course grade {module.number}`"
+        grade_run = subprocess.run(
+            [*cli, "grade", str(module.number), "--format", "json"],
+            cwd=out,
+            env=env,
+            capture_output=True,
+            text=True,
         )
-        raise typer.Exit(1)
-    console.print(
-        f"Verified: `course grade 1` works in the release; the starter scores "
-        f"{report['score']}/{report['max_score']}."
-    )
+        try:
+            report = json.loads(grade_run.stdout)
+        except json.JSONDecodeError:
+            fail(f"{command} did not work in the release: {grade_run.stderr.strip()[-500:]}")
+            raise typer.Exit(1) from None
+        if report["counts"]["error"]:
+            fail(f"{command} in the release reports grader errors.")
+            raise typer.Exit(1)
+        if Path(report["path"]).resolve() != (out / module.folder).resolve():
+            fail(f"{command} in the release graded {report['path']}, not the release's own code.")
+            raise typer.Exit(1)
+        console.print(
+            f"Verified: {command} works in the release; the starter scores "
+            f"{report['score']}/{report['max_score']}."
+        )
 
 
 def selftest_command() -> None:

@@ -29,6 +29,8 @@ STYLES = {
 
 
 def _short(value: Any, limit: int = 300) -> str:
+    if value is None:  # a side that is absent (no header, no setting), not JSON's null
+        return "(none)"
     text = value if isinstance(value, str) else json.dumps(value, default=repr)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -48,7 +48,7 @@ def big_batch() -> tuple[list[dict[str, Any]], bytes]:
     title="A 50,000-row batch gets every row's prediction, right and in order",
     hint="Serve with MAX_BATCH_ROWS=50000 and post 50,000 rows: the answer must hold one "
     "prediction per row, in the order of the rows, as for a small batch.",
-    requires=["serves-over-http"],
+    requires=["predict-over-http", "predict-batch"],
     kind="live",
     timeout=120,
 )

@@ -56,7 +56,7 @@ def test_contract_test_passes(graded_dir: Path):
     title="schemathesis finds no failure in your API served over HTTP",
     hint="Valid requests must get a documented status code and a body that matches the "
     "response schema: declare every status an endpoint answers in `responses=`.",
-    requires=["serves-over-http"],
+    requires=["predict-over-http", "predict-batch"],
     kind="live",
     timeout=180,
 )

@@ -164,17 +164,34 @@ def test_predict_batch(app_client: TestClient, real_penguins, served_model):
     id="serves-over-http",
     points=2,
     exercise=ENDPOINTS,
-    title="The app runs as a real server: /ready and /predict answer over HTTP",
+    title="The app runs as a real server: /health and /ready answer over HTTP",
     hint="Run `course serve --student` and call it with curl; the grader starts it the same "
     "way (uvicorn penguin_api.main:create_app --factory) on a free port.",
-    requires=["ready", "predict-species"],
+    requires=["health", "ready"],
     kind="live",
     timeout=60,
 )
-def test_serves_over_http(live_url: str, real_penguins):
+def test_serves_over_http(live_url: str):
     import httpx
 
+    expect_equal(httpx.get(f"{live_url}/health", timeout=5).status_code, 200, "GET /health")
     expect_equal(httpx.get(f"{live_url}/ready", timeout=5).status_code, 200, "GET /ready")
+
+
+@check(
+    id="predict-over-http",
+    points=1,
+    exercise=PREDICT,
+    title="POST /predict answers a real penguin over HTTP, in a real server",
+    hint="The in-process checks pass but the server does not: start it with `course serve "
+    "--student` and send the README's curl request; the server's log says what went wrong.",
+    requires=["serves-over-http", "predict-species"],
+    kind="live",
+    timeout=60,
+)
+def test_predict_over_http(live_url: str, real_penguins):
+    import httpx
+
     species, penguin = real_penguins[1]
     response = httpx.post(f"{live_url}/predict", json=penguin, timeout=5)
     expect_equal(response.status_code, 200, "The status code of POST /predict over HTTP")

@@ -123,7 +123,7 @@ def test_locust_thresholds(graded_dir: Path):
     "both prediction endpoints, no failure",
     hint="Run the lesson's headless command against `course serve --student` and read "
     "<prefix>_stats.csv: every request name, its count and its failures.",
-    requires=["locust-users", "serves-over-http"],
+    requires=["locust-users", "predict-over-http", "predict-batch"],
     kind="live",
     timeout=150,
 )

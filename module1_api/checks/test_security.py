@@ -266,7 +266,8 @@ def test_cors_wildcard_credentials_refused(monkeypatch: pytest.MonkeyPatch):
     title="A body over MAX_BODY_BYTES gets 413, even sent without Content-Length",
     hint="BodySizeLimitMiddleware (body_limit.py) counts the bytes as they arrive: keep it in "
     "create_app with max_body_bytes=settings.max_body_bytes.",
-    requires=["app-starts"],
+    # It measures with /predict/batch, so that endpoint must work first.
+    requires=["predict-batch"],
 )
 def test_body_size_limit(monkeypatch: pytest.MonkeyPatch, real_penguins):
     import json

@@ -52,6 +52,14 @@ def _one(
     return (what or f"{field} {shown_value}", "/predict", body, field)
 
 
+# A 5xx here means the value got through validation and the endpoint itself failed on it.
+PASSED_VALIDATION = (
+    "The value passed validation and reached the endpoint, which failed on it (with the "
+    "starter: the endpoint is not written yet, exercise 4). The field's rule in schemas.py "
+    "must reject it with a 422 before any endpoint runs."
+)
+
+
 def _expect_rejected(url: str, real_penguins: list[tuple[str, dict[str, Any]]], cases: list[Case]):
     """A real penguin is accepted, and every case gets a 422 naming its field."""
     good = httpx.post(f"{url}/predict", content=_raw(real_penguins[0][1]), headers=JSON, timeout=10)
@@ -70,6 +78,7 @@ def _expect_rejected(url: str, real_penguins: list[tuple[str, dict[str, Any]]], 
                 f"POST {path} with {what} was not rejected with a 422 naming {field}",
                 expected=f"422, an error for the field {field}",
                 actual=f"{shown(response)} (fields named: {fields or 'none'})",
+                help=PASSED_VALIDATION if response.status_code >= 500 else None,
             )
 
 

@@ -93,7 +93,7 @@ def build_router(
     @router.get("/health", tags=["probes"], summary="Liveness: the process answers")
     async def health() -> Health:
         # TODO (exercise 2): answer 200 with {"status": "ok"} -- the `Health` model.
-        # A liveness probe must not touch the model: why? (see the lesson on probes)
+        # A liveness probe must not touch the model: why? (docs/module1/probes.md)
         raise NotImplementedError("GET /health is not written yet (exercise 2)")
 
     @router.get(

@@ -135,7 +135,7 @@ def build_router(
     async def health() -> Health:
         # BEGIN STARTER
         # # TODO (exercise 2): answer 200 with {"status": "ok"} -- the `Health` model.
-        # # A liveness probe must not touch the model: why? (see the lesson on probes)
+        # # A liveness probe must not touch the model: why? (docs/module1/probes.md)
         # raise NotImplementedError("GET /health is not written yet (exercise 2)")
         # END STARTER
         # BEGIN SOLUTION

@@ -81,10 +81,10 @@ docs: $(STAMP) ## Serve the course website on http://127.0.0.1:8001 with live re
 docker-setup: | $(UV) ## Install and start Docker, compose and a Python base image (idempotent)
 	PIP="$(TOOLS)/bin/python -m pip" scripts/docker_setup.sh
 
-docker-measure: $(STAMP) ## Build the naive and optimised images; measure size, builds, stop
+docker-measure: $(STAMP) ## Instructors: measure the reference and naive images (size, builds, stop)
 	$(BIN)/python scripts/measure_images.py
 
-compose-scale: $(STAMP) ## Throughput of the compose stack with 1, 2 and 3 API replicas
+compose-scale: $(STAMP) ## Instructors: the reference compose stack's throughput, 1-3 API replicas
 	$(BIN)/python scripts/measure_compose_scaling.py
 
 notebooks: $(STAMP) ## Run the notebooks, so the website shows their outputs

@@ -8,7 +8,8 @@ round after round, alternates the replica counts: re-scale the api service, rest
 resolves the new replicas, run the same headless locust load through it, read locust's final
 JSON statistics. Alternating rounds spread a noisy machine's slow moments over every count; the
 table reports each count's median. It writes the table the compose lesson includes
-(docs/module2/compose-scaling-results.md) and a plot next to it.
+(docs/module2/compose-scaling-results.md) and a plot next to it. The stack is the reference's,
+so it runs in the instructors' edition only; elsewhere it stops before touching Docker.
 """
 
 from __future__ import annotations
@@ -38,6 +39,17 @@ SOLUTION = REPO_ROOT / "solutions" / "module2_docker"
 COMPOSE_FILE = SOLUTION / "compose" / "compose.yaml"
 TABLE = REPO_ROOT / "docs" / "module2" / "compose-scaling-results.md"
 PLOT = REPO_ROOT / "docs" / "module2" / "compose-scaling.png"
+NEEDED = (
+    SOLUTION / "Dockerfile",
+    COMPOSE_FILE,
+    SOLUTION / "compose" / "lb" / "Dockerfile",
+    SOLUTION / "compose" / "loadgen" / "Dockerfile",
+)
+NOT_THIS_EDITION = (
+    "make compose-scale measures the course's reference compose stack, which only the "
+    "instructors' edition has (solutions/module2_docker/compose/); the table it writes is in "
+    "docs/module2/compose-scaling-results.md."
+)
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per round")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    if not all(path.is_file() for path in NEEDED):
+        sys.exit(NOT_THIS_EDITION)
     if problem := dockerkit.engine_problem():
         sys.exit(f"Measuring the compose stack needs Docker: {problem}.")
     with console.status("Building the API, nginx and locust images (cached after the first)…"):

@@ -13,7 +13,8 @@ this machine rather than quoted from a blog:
 
 Without --keep-cache it empties the BuildKit cache first (`docker builder prune --all`), so the
 next build of any image on this machine starts cold too. The tables also go, as markdown, to
-docs/module2/image-results.md, which the image size lesson includes.
+docs/module2/image-results.md, which the image size lesson includes. Both Dockerfiles are the
+reference's, so it runs in the instructors' edition only; elsewhere it stops before touching Docker.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ IGNORED = (".git", ".venv", ".tools", "models", "site", "__pycache__", ".*_cache
 EDITED_FILE = Path("module2_docker/penguin_api/routes.py")
 DOCS_TABLE = docker.REPO_ROOT / "docs" / "module2" / "image-results.md"
 UVICORN = "uvicorn --host 0.0.0.0 --port 8000 --factory penguin_api.main:create_app"
+NEEDED = (docker.NAIVE_DOCKERFILE, docker.DOCKERFILE)
+NOT_THIS_EDITION = (
+    "make docker-measure measures the course's reference and naive Dockerfiles, which only the "
+    "instructors' edition has (solutions/module2_docker/); the table it writes is in "
+    "docs/module2/image-results.md."
+)
 
 
 @dataclass
@@ -227,6 +234,10 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    # Before anything touches Docker: without the Dockerfiles, pruning the cache would be a loss.
+    if not all(path.is_file() for path in NEEDED):
+        console.print(f"[bold red]error:[/] {NOT_THIS_EDITION}")
+        return 1
     problem = docker.engine_problem()
     if problem is not None:
         console.print(f"[bold red]error:[/] Cannot measure images: {problem}.")

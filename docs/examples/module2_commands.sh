@@ -2,10 +2,10 @@
 # The commands module 2's lessons show, in the order the lessons use them. Run from the
 # repository root; each section is included in a page, so the page and this file cannot drift.
 set -euo pipefail
-export DOCKER_BUILDKIT=1
 BASE_IMAGE="${BASE_IMAGE:-python:3.11-slim}" # offline: course/python:3.11-slim-local
 
 # --8<-- [start:build]
+export DOCKER_BUILDKIT=1 # Docker 20.10 needs it for RUN --mount (BuildKit is the default from 23)
 docker build -f module2_docker/Dockerfile --build-arg BASE_IMAGE="$BASE_IMAGE" \
     -t penguin-api:dev .
 docker run -d --name penguin -p 8000:8000 penguin-api:dev
@@ -31,6 +31,6 @@ course grade 2                                      # every module 2 check, with
 # --8<-- [end:smoke]
 
 # --8<-- [start:secret]
-docker build -f module2_docker/Dockerfile --build-arg BASE_IMAGE="$BASE_IMAGE" \
+DOCKER_BUILDKIT=1 docker build -f module2_docker/Dockerfile --build-arg BASE_IMAGE="$BASE_IMAGE" \
     --secret id=ca,src=/etc/ssl/certs/ca-certificates.crt -t penguin-api:dev .
 # --8<-- [end:secret]

@@ -77,6 +77,7 @@ def test_locust_summary_reads_the_json_statistics() -> None:
     "script",
     [
         *sorted((REPO_ROOT / "docs" / "module2" / "commands").glob("*.sh")),
+        REPO_ROOT / "docs" / "examples" / "module2_commands.sh",
         REPO_ROOT / "solutions" / "module2_docker" / "network" / "two_containers.sh",
     ],
     ids=lambda p: p.name,

@@ -161,3 +161,34 @@ def test_the_edition_grades_module_2(edition_with_docker_weekend, model_dir):
     for result in report["results"]:
         outcomes[result["kind"]].add(result["outcome"])
     assert outcomes["live"] <= {"not run", "blocked"}
+
+
+@pytest.mark.parametrize(
+    ("script", "target", "reference"),
+    [
+        ("measure_images.py", "make docker-measure", "solutions/module2_docker/"),
+        ("measure_compose_scaling.py", "make compose-scale", "solutions/module2_docker/compose/"),
+    ],
+)
+def test_the_measuring_scripts_stop_before_docker_without_the_reference(
+    edition_with_docker_weekend, script, target, reference
+):
+    # An engine that is not there: the script must stop on the missing reference first.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(edition_with_docker_weekend),
+        "DOCKER_HOST": "unix:///nonexistent/docker.sock",
+    }
+    run = subprocess.run(
+        [sys.executable, str(edition_with_docker_weekend / "scripts" / script)],
+        cwd=edition_with_docker_weekend,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    said = " ".join((run.stdout + run.stderr).split())
+    assert run.returncode == 1, said
+    assert f"{target} measures the course's reference" in said
+    assert f"only the instructors' edition has ({reference})" in said
+    assert "Traceback" not in said

@@ -1,5 +1,5 @@
 # Dependencies before code: a code edit rebuilds only the last COPY.
-# (A minimal illustration; the course's real Dockerfile is solutions/module2_docker/Dockerfile.)
+# (A minimal illustration; the course's real Dockerfile is exercise 3's.)
 ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
 WORKDIR /app

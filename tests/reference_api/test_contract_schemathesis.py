@@ -11,6 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from penguin_api.main import create_app
 from penguin_api.settings import Settings
 
+# The same requests every run (a failure reproduces), however slow the machine.
+REPRODUCIBLE = {
+    "derandomize": True,
+    "deadline": None,
+    "suppress_health_check": list(HealthCheck),
+    "database": None,
+}
 OPERATIONS = ["GET /health", "GET /ready", "GET /model", "POST /predict", "POST /predict/batch"]
 
 
@@ -35,13 +42,7 @@ def test_every_valid_request_gets_a_documented_answer(api_schema, operation: str
     )
 
     @given(case=strategy)
-    @settings(
-        max_examples=25,
-        derandomize=True,  # the same requests every run: a failure reproduces
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @settings(max_examples=25, **REPRODUCIBLE)
     def keeps_the_contract(case: schemathesis.Case) -> None:
         case.call_and_validate()
 
@@ -58,13 +59,7 @@ def test_every_invalid_request_is_refused_as_documented(api_schema, operation: s
     )
 
     @given(case=strategy)
-    @settings(
-        max_examples=40,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @settings(max_examples=40, **REPRODUCIBLE)
     def is_refused(case: schemathesis.Case) -> None:
         response = case.call_and_validate()
         assert 400 <= response.status_code < 500, response.text

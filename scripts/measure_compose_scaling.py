@@ -37,6 +37,9 @@ from course.paths import REPO_ROOT
 console = Console(highlight=False)
 SOLUTION = REPO_ROOT / "solutions" / "module2_docker"
 COMPOSE_FILE = SOLUTION / "compose" / "compose.yaml"
+# Users that do not wait between calls: the stack's default scenario has think time, which caps
+# 30 users near 24 req/s whatever the replicas could answer.
+CAPACITY_LOCUSTFILE = SOLUTION / "compose" / "loadgen" / "capacity_locustfile.py"
 TABLE = REPO_ROOT / "docs" / "module2" / "compose-scaling-results.md"
 PLOT = REPO_ROOT / "docs" / "module2" / "compose-scaling.png"
 NEEDED = (
@@ -44,6 +47,7 @@ NEEDED = (
     COMPOSE_FILE,
     SOLUTION / "compose" / "lb" / "Dockerfile",
     SOLUTION / "compose" / "loadgen" / "Dockerfile",
+    CAPACITY_LOCUSTFILE,
 )
 NOT_THIS_EDITION = (
     "make compose-scale measures the course's reference compose stack, which only the "
@@ -116,7 +120,8 @@ def markdown(rows: list[tuple[int, float, int, int]], users: int, seconds: int, 
     lines += [
         "",
         f"{os.cpu_count()} CPUs shared by every container (API replicas, nginx, locust) and "
-        f"whatever else the machine ran; {users} locust users for {seconds} s per round, "
+        f"whatever else the machine ran; {users} locust users with no think time "
+        f"(`loadgen/capacity_locustfile.py`) for {seconds} s per round, "
         f"{n} alternating rounds per count, one uvicorn worker per replica, Python "
         f"{platform.python_version()} on the host ({date.today().isoformat()}).",
         "",
@@ -155,6 +160,7 @@ def main() -> None:
             "LB_PORT": str(free_port()),
             "LOAD_USERS": str(args.users),
             "LOAD_DURATION": f"{args.duration}s",
+            "LOCUSTFILE": str(CAPACITY_LOCUSTFILE),
         }
     with compose_stack(COMPOSE_FILE, env, prefix="course-scale") as stack:
         rounds = [

@@ -5,7 +5,9 @@ FROM ${BASE_IMAGE}
 WORKDIR /app
 # --8<-- [start:order]
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt   # slow, cached until requirements change
-COPY penguin_api/ penguin_api/                        # fast, rebuilt on every code edit
+# slow, cached until requirements change
+RUN pip install --no-cache-dir -r requirements.txt
+# fast, rebuilt on every code edit
+COPY penguin_api/ penguin_api/
 # --8<-- [end:order]
 CMD ["uvicorn", "--host", "0.0.0.0", "--factory", "penguin_api.main:create_app"]

@@ -4,7 +4,9 @@ ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
 WORKDIR /app
 # --8<-- [start:order]
-COPY . .                                              # any change to any file busts the cache
-RUN pip install --no-cache-dir -r requirements.txt   # ...so this runs again, every time
+# any change to any file busts the cache
+COPY . .
+# ...so this runs again, every time
+RUN pip install --no-cache-dir -r requirements.txt
 # --8<-- [end:order]
 CMD ["uvicorn", "--host", "0.0.0.0", "--factory", "penguin_api.main:create_app"]

@@ -54,9 +54,10 @@ def _one(
 
 # A 5xx here means the value got through validation and the endpoint itself failed on it.
 PASSED_VALIDATION = (
-    "The value passed validation and reached the endpoint, which failed on it (with the "
-    "starter: the endpoint is not written yet, exercise 4). The field's rule in schemas.py "
-    "must reject it with a 422 before any endpoint runs."
+    "A 5xx means either that the value passed validation and the endpoint failed on it (the "
+    "field's rule in schemas.py must reject it with a 422 before any endpoint runs), or that "
+    "the 422 itself could not be written: an error that echoes a NaN or an infinity back is "
+    "not valid JSON (the 422 handler in problems.py must not send the rejected input back)."
 )
 
 

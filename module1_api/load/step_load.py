@@ -1,4 +1,4 @@
-"""A step-shaped scenario: the users of locustfile.py, in steps of more users.
+"""A step-shaped scenario: the users of locustfile.py, at full speed, in steps of more users.
 
 Each step holds a number of users for ``step_seconds``, then adds more: where the latency
 curve bends is the load the API can take. Run it like the locustfile (the shape sets the users
@@ -10,10 +10,20 @@ and the duration, so no --users, --spawn-rate or --run-time)::
 
 from __future__ import annotations
 
-from locust import LoadTestShape
+import locustfile  # the users' tasks, and the thresholds, which judge this run too
+from locust import LoadTestShape, constant
 
-# The users and the thresholds this shape drives (locust runs every User class it finds).
-from locustfile import PenguinClient  # noqa: F401
+
+class FlatOutPenguinClient(locustfile.PenguinClient):
+    """The locustfile's tasks without think time: each user sends its next request at once.
+
+    With 0.5-2 s of think time, 40 users send about 30 requests per second, a small fraction of
+    what one uvicorn worker answers: the steps would never reach the bend. Without it, a step
+    of N users keeps N requests in flight (a closed loop at full speed). Locust runs every User
+    class it finds in this file: this one, not the imported one (only its module is named here).
+    """
+
+    wait_time = constant(0)
 
 
 class StepLoad(LoadTestShape):

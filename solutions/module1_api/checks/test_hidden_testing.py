@@ -108,7 +108,8 @@ def test_tests_catch_broken_probes(graded_dir: Path):
     exercise=TESTING,
     title="Your tests catch wrong species, probabilities, batch order and missing fields",
     hint="Compare whole bodies with what the model itself predicts (model.predict_proba), "
-    "for a penguin of each species, one by one and as one batch.",
+    "for a penguin of each species, one by one and as one batch (in an order that reads "
+    "differently backwards: a batch that is a palindrome cannot catch a reversed answer).",
     requires=["tests-pass-on-reference"],
 )
 def test_tests_catch_broken_predictions(graded_dir: Path):

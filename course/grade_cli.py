@@ -65,6 +65,11 @@ def grade_command(
         100.0, "--min-score", help="Exit 0 from this percentage on (default: full marks)."
     ),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Show tracebacks of failures."),
+    reveal_hidden: bool = typer.Option(
+        False,
+        "--reveal-hidden",
+        help="Instructors: hidden checks keep their messages (never for a report students see).",
+    ),
 ) -> None:
     """Grade a module: a score, and a hint for every check that does not pass."""
     if fmt not in FORMATS:
@@ -75,6 +80,9 @@ def grade_command(
         fail(f"{chosen.folder} has no graded checks yet: its lab has not been released.")
         raise typer.Exit(EXIT_GRADER)
     target = choose_target(chosen, solution, submission)
+    if reveal_hidden and not is_full_edition():
+        fail("--reveal-hidden needs the instructors' edition of the course (with solutions/).")
+        raise typer.Exit(EXIT_GRADER)
     model_dir = model_dir_from_env()
     ensure_model(model_dir)
     with err_console.status(f"Grading {chosen.folder} ({target.kind})…"):
@@ -88,6 +96,8 @@ def grade_command(
         except GraderSetupError as exc:
             fail(str(exc))
             raise typer.Exit(EXIT_GRADER) from None
+    if reveal_hidden:
+        report = report.revealed()
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render(report, fmt, verbose))

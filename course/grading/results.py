@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -115,6 +115,16 @@ class GradeReport:
             results=[r.public() for r in self.results],
             duration_s=self.duration_s,
             note=self.note,
+        )
+
+    def revealed(self) -> GradeReport:
+        """The instructors' view: hidden checks keep their messages, titled as hidden."""
+        return replace(
+            self,
+            results=[
+                replace(r, hidden=False, title=f"{r.title} (hidden)") if r.hidden else r
+                for r in self.results
+            ],
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -95,6 +95,15 @@ def test_no_format_leaks_a_hidden_check(fmt):
     assert "Hint for hidden-one." in rendered or fmt in ("csv", "json")
 
 
+def test_the_instructors_view_reveals_hidden_checks():
+    revealed = sample_report().revealed()
+    rendered = render(revealed, "table", verbose=True)
+    assert "secret: 12 of 67 penguins differ" in rendered
+    assert "secret traceback" in rendered
+    assert "The hidden one check (hidden)" in rendered
+    assert (revealed.score, revealed.max_score) == (sample_report().score, 14)
+
+
 def test_gradescope_scores_add_up():
     body = json.loads(render(sample_report(), "gradescope"))
     assert (body["score"], body["max_score"]) == (2, 14)

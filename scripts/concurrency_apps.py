@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from penguin_api.batch_body import batch_reader
 from penguin_api.routes import _batch_response
 from penguin_api.schemas import build_models
 from penguin_api.settings import Settings
@@ -29,7 +30,8 @@ from shared_model.fast import load_fast_model
 
 def _lab_app() -> tuple[FastAPI, dict[str, LoadedModel], Any]:
     settings = Settings()
-    adapter = build_models(settings.max_batch_rows).batch_rows
+    # The API's own batch reader: JSON bytes in, validated columns out (or FastAPI's 422).
+    read = batch_reader(build_models(settings.max_batch_rows))
     loaded: dict[str, LoadedModel] = {}
 
     @asynccontextmanager
@@ -43,7 +45,11 @@ def _lab_app() -> tuple[FastAPI, dict[str, LoadedModel], Any]:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    return app, loaded, adapter
+    return app, loaded, read
+
+
+# The lab's client always sends JSON; the reader checks the content type like FastAPI does.
+JSON = "application/json"
 
 
 async def _raw_body(request: Request) -> bytes:
@@ -52,33 +58,33 @@ async def _raw_body(request: Request) -> bytes:
 
 # --8<-- [start:variants]
 def blocking_app() -> FastAPI:
-    app, loaded, adapter = _lab_app()
+    app, loaded, read = _lab_app()
 
     @app.post("/predict/batch")
     async def predict_batch(request: Request) -> Response:
-        rows = adapter.validate_json(await request.body())["rows"]
+        rows = read(await request.body(), JSON)
         return _batch_response(loaded["model"], rows)
 
     return app
 
 
 def def_app() -> FastAPI:
-    app, loaded, adapter = _lab_app()
+    app, loaded, read = _lab_app()
 
     @app.post("/predict/batch")
     def predict_batch(body: Annotated[bytes, Depends(_raw_body)]) -> Response:
-        rows = adapter.validate_json(body)["rows"]
+        rows = read(body, JSON)
         return _batch_response(loaded["model"], rows)
 
     return app
 
 
 def threadpool_app() -> FastAPI:
-    app, loaded, adapter = _lab_app()
+    app, loaded, read = _lab_app()
 
     @app.post("/predict/batch")
     async def predict_batch(request: Request) -> Response:
-        rows = adapter.validate_json(await request.body())["rows"]
+        rows = read(await request.body(), JSON)
         return await run_in_threadpool(_batch_response, loaded["model"], rows)
 
     return app

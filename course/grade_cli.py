@@ -9,7 +9,7 @@ import typer
 from course.console import console, err_console, fail
 from course.grading.render import FORMATS, render, table
 from course.grading.results import GradeReport, Outcome
-from course.grading.runner import GraderSetupError, Target, grade
+from course.grading.runner import EXERCISE_ENV, GraderSetupError, Target, grade
 from course.model_cli import ensure_model, model_dir_from_env
 from course.modules import Module, UnknownModuleError, resolve
 from course.paths import REPO_ROOT, is_full_edition
@@ -65,6 +65,12 @@ def grade_command(
         100.0, "--min-score", help="Exit 0 from this percentage on (default: full marks)."
     ),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Show tracebacks of failures."),
+    exercise: int = typer.Option(
+        None,
+        "--exercise",
+        "-e",
+        help="Grade only this exercise and the checks it builds on (faster), e.g. 3.",
+    ),
     reveal_hidden: bool = typer.Option(
         False,
         "--reveal-hidden",
@@ -91,11 +97,20 @@ def grade_command(
                 chosen,
                 target,
                 include_hidden=is_full_edition(),
-                env={"MODEL_DIR": str(model_dir)},
+                env={
+                    "MODEL_DIR": str(model_dir),
+                    **({EXERCISE_ENV: str(exercise)} if exercise is not None else {}),
+                },
             )
         except GraderSetupError as exc:
             fail(str(exc))
             raise typer.Exit(EXIT_GRADER) from None
+    if exercise is not None and not report.results:
+        fail(
+            f"{chosen.folder} has no exercise {exercise}: use an exercise's number as the "
+            "exercises page numbers them."
+        )
+        raise typer.Exit(EXIT_GRADER)
     if reveal_hidden:
         report = report.revealed()
     if out is not None:
@@ -104,6 +119,11 @@ def grade_command(
         console.print(table(report, verbose) if fmt == "table" else f"Report written to {out}")
     elif fmt == "table":
         console.print(table(report, verbose))
+        if exercise is not None:
+            console.print(
+                f"Exercise {exercise} and the checks it builds on only; "
+                f"`course grade {chosen.number}` grades every exercise."
+            )
     else:
         print(render(report, fmt, verbose), end="")
     raise typer.Exit(exit_code(report, min_score))

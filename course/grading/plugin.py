@@ -24,6 +24,7 @@ import pytest
 from course.grading.limits import scaled
 from course.grading.needs import missing_need
 from course.grading.results import CheckResult, Outcome
+from course.grading.runner import EXERCISE_ENV
 from course.grading.spec import CheckFailure, CheckSpec
 
 SPEC_KEY = pytest.StashKey[CheckSpec]()
@@ -121,8 +122,28 @@ def pytest_collection_modifyitems(
         raise pytest.UsageError(
             "The module's checks are declared wrongly:\n  - " + "\n  - ".join(problems)
         )
+    exercise = os.environ.get(EXERCISE_ENV)
+    if exercise:
+        # One exercise (`course grade N --exercise E`): its checks and what they build on.
+        kept = _with_prerequisites(
+            {c for c, spec in specs.items() if spec.exercise.split(".", 1)[0].strip() == exercise},
+            specs,
+        )
+        config.hook.pytest_deselected(items=[by_id[c] for c in ordered if c not in kept])
+        ordered = [c for c in ordered if c in kept]
     items[:] = [by_id[check_id] for check_id in ordered]
     state.emit({"event": "plan", "checks": [_pending(specs[c]).to_dict() for c in ordered]})
+
+
+def _with_prerequisites(wanted: set[str], specs: dict[str, CheckSpec]) -> set[str]:
+    kept: set[str] = set()
+    todo = list(wanted)
+    while todo:
+        check_id = todo.pop()
+        if check_id not in kept:
+            kept.add(check_id)
+            todo.extend(specs[check_id].requires)
+    return kept
 
 
 def _is_under(path: Path, root: Path) -> bool:

@@ -22,6 +22,9 @@ from course.grading.results import CheckResult, GradeReport, Outcome
 from course.modules import Module
 from course.paths import REPO_ROOT
 
+# Set by `course grade --exercise E`: grade only exercise E's checks and their prerequisites.
+EXERCISE_ENV = "COURSE_EXERCISE"
+
 INI = Path(__file__).with_name("pytest.ini")
 OUTPUT_LIMIT = 200_000  # bytes of pytest output kept for a grader error message
 

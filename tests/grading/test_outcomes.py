@@ -233,3 +233,28 @@ def test_a_malformed_check_is_refused_at_import():
 
     with pytest.raises(ValueError, match="kind must be one of static, unit, live"):
         check(id="x", points=1, exercise="e", title="t", hint="h", kind="other")
+
+
+EXERCISES = """
+@check(id="a1", points=1, exercise="1. A", title="A", hint="h")
+def test_a1():
+    pass
+
+@check(id="b1", points=2, exercise="2. B", title="B", hint="h", requires=["a1"])
+def test_b1():
+    pass
+
+@check(id="c1", points=3, exercise="3. C", title="C", hint="h")
+def test_c1():
+    pass
+"""
+
+
+def test_one_exercise_is_graded_with_the_checks_it_builds_on(tmp_path):
+    course = FakeCourse(tmp_path)
+    course.write_checks(EXERCISES)
+    course.write_target("student.py", STUDENT)
+    report = course.grade(env={"COURSE_EXERCISE": "2"})
+    assert [r.id for r in report.results] == ["a1", "b1"]
+    assert (report.score, report.max_score) == (3, 3)
+    assert course.grade(env={"COURSE_EXERCISE": "9"}).results == []

@@ -86,6 +86,7 @@ def unwritten_endpoints(app: object) -> list[str]:
     from shared_model.data import first_of_each_species
 
     _, penguin = first_of_each_species()[0]
+    bodies = {"penguin": penguin, "batch": {"rows": [penguin]}}
     missing = []
     # The app logs each unhandled error with its traceback: expected here, so keep it quiet.
     app_logger = logging.getLogger("penguin_api")
@@ -94,8 +95,7 @@ def unwritten_endpoints(app: object) -> list[str]:
         with TestClient(app) as client:  # type: ignore[arg-type]
             for method, path, body in PROBES:
                 try:
-                    payload = {"penguin": penguin, "batch": {"rows": [penguin]}}.get(body or "")
-                    client.request(method, path, json=payload)
+                    client.request(method, path, json=bodies.get(body or ""))
                 except NotImplementedError as exc:
                     missing.append(str(exc) or f"{method} {path} is not written yet")
     except Exception as exc:  # the lifespan itself fails: uvicorn will say so in full

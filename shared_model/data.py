@@ -60,6 +60,11 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def complete_requests(schema: FeatureSchema = SCHEMA) -> list[dict[str, Any]]:
+    """Every complete row (no missing value) as a client's JSON body: a load test's penguins."""
+    return [as_request(row, schema) for _, row in load_penguins(schema).dropna().iterrows()]
+
+
 def first_of_each_species(schema: FeatureSchema = SCHEMA) -> list[tuple[str, dict[str, Any]]]:
     """The first complete row of each species: real penguins for examples, tests and checks."""
     frame = load_penguins(schema).dropna()

@@ -26,6 +26,7 @@ import numpy as np
 from annotated_types import MaxLen, MinLen
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.params import Body
 from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
 
@@ -233,6 +234,19 @@ def batch_rows_dependency(
         return read(await request.body(), request.headers.get("content-type"))
 
     return batch_rows
+
+
+def documented_body(model_name: str, body: Body | None = None) -> dict[str, Any]:
+    """``openapi_extra`` that documents a body the endpoint reads itself, as FastAPI would.
+
+    With no body parameter FastAPI cannot see the request model, so the route declares it:
+    the schema by reference (``document_request_bodies`` adds the component) and the named
+    examples of ``body`` (a ``Body(openapi_examples=...)``), exactly where FastAPI puts them.
+    """
+    content: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{model_name}"}}
+    if body is not None and body.openapi_examples:
+        content["examples"] = body.openapi_examples
+    return {"requestBody": {"content": {"application/json": content}, "required": True}}
 
 
 def _request_schemas(models: ApiModels) -> dict[str, Any]:

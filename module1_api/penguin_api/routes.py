@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import BaseModel
 
-from penguin_api.batch_body import batch_rows_dependency
+from penguin_api.batch_body import batch_rows_dependency, documented_body
 
 from penguin_api.problems import ModelNotReadyError
 from penguin_api.schemas import ApiModels, Health, ModelInfo, Ready
@@ -145,16 +145,7 @@ def build_router(
         dependencies=auth,
         responses={**PROBLEM_RESPONSES, **(KEY_RESPONSES if keys else {})},
         # The body is read by `batch_rows`, so FastAPI cannot document it: say what it is.
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": f"#/components/schemas/{models.batch_request.__name__}"}
-                    }
-                },
-            }
-        },
+        openapi_extra=documented_body(models.batch_request.__name__),
     )
     async def predict_batch(request: Request) -> Response:
         # The body is read here rather than by a dependency, so that its size can choose where

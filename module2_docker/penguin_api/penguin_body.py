@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi.params import Body
 from pydantic import ValidationError
 
 from penguin_api.batch_body import _is_json, fastapi_validate
@@ -37,16 +36,3 @@ def penguin_reader(models: ApiModels) -> Callable[[bytes, str | None], dict[str,
         return penguin
 
     return read
-
-
-def documented_body(model_name: str, body: Body) -> dict[str, Any]:
-    """``openapi_extra`` that documents a body the endpoint reads itself, as FastAPI would.
-
-    With no body parameter FastAPI cannot see the request model, so the route declares it:
-    the schema by reference (``document_bodies`` adds the component) and the named examples of
-    ``body`` (a ``Body(openapi_examples=...)``), exactly where FastAPI puts them.
-    """
-    content: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{model_name}"}}
-    if body.openapi_examples:
-        content["examples"] = body.openapi_examples
-    return {"requestBody": {"content": {"application/json": content}, "required": True}}

@@ -14,10 +14,10 @@ from pydantic import BaseModel
 
 from pydantic_core import to_json
 
-from penguin_api.batch_body import batch_rows_dependency
+from penguin_api.batch_body import batch_rows_dependency, documented_body
 
 from penguin_api.batch_response import batch_response_json
-from penguin_api.penguin_body import documented_body, penguin_reader
+from penguin_api.penguin_body import penguin_reader
 
 from penguin_api.problems import ModelNotReadyError
 from penguin_api.schemas import ApiModels, Health, ModelInfo, Ready
@@ -159,16 +159,7 @@ def build_router(
         dependencies=auth,
         responses={**PROBLEM_RESPONSES, **(KEY_RESPONSES if keys else {})},
         # The body is read by `batch_rows`, so FastAPI cannot document it: say what it is.
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": f"#/components/schemas/{models.batch_request.__name__}"}
-                    }
-                },
-            }
-        },
+        openapi_extra=documented_body(models.batch_request.__name__),
     )
     async def predict_batch(request: Request) -> Response:
         # The body is read here rather than by a dependency, so that its size can choose where

@@ -9,12 +9,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from penguin_api.batch_body import ColumnarBatchCheck, _row_limits
 from penguin_api.batch_response import batch_response_json
 from penguin_api.main import create_app
-from penguin_api.problems import install_problem_handlers
 from penguin_api.routes import INLINE_BATCH_ROWS, _batch_response, _predictions
 from penguin_api.schemas import build_models
 from penguin_api.settings import Settings
@@ -28,21 +26,6 @@ from tests.reference_api.penguins import as_request, expected_predictions, first
 
 _, GOOD = first_of_each_species()[0]
 JSON = "application/json"
-
-
-@pytest.fixture(scope="module")
-def plain_client(settings):
-    """What FastAPI's own body handling answers, through the reference's problem handlers."""
-    models = build_models(settings.max_batch_rows)
-    app = FastAPI()
-    install_problem_handlers(app)
-
-    @app.post("/predict/batch")
-    def predict_batch(batch: models.batch_request) -> dict[str, Any]:  # type: ignore[valid-type]
-        return {"rows": len(batch.rows)}
-
-    with TestClient(app) as client:
-        yield client
 
 
 def rows_body(*rows: Any, **extra: Any) -> bytes:

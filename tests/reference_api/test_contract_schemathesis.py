@@ -5,19 +5,14 @@ every run) must get a documented status code and content type, and a body that m
 documented schema, never a server error.
 """
 
+from collections.abc import Callable
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from penguin_api.main import create_app
 from penguin_api.settings import Settings
 
-# The same requests every run (a failure reproduces), however slow the machine.
-REPRODUCIBLE = {
-    "derandomize": True,
-    "deadline": None,
-    "suppress_health_check": list(HealthCheck),
-    "database": None,
-}
 OPERATIONS = ["GET /health", "GET /ready", "GET /model", "POST /predict", "POST /predict/batch"]
 
 
@@ -34,34 +29,49 @@ def test_the_document_lists_every_operation(api_schema):
     assert sorted(found) == sorted(OPERATIONS)
 
 
+def for_every_case(
+    api_schema: schemathesis.schemas.BaseSchema,
+    operation: str,
+    mode: schemathesis.GenerationMode,
+    examples: int,
+    check: Callable[[schemathesis.Case], None],
+) -> None:
+    """Run `check` on generated cases of one operation: the same cases every run, so a failure
+    reproduces, however slow the machine."""
+    method, path = operation.split(" ")
+
+    @given(case=api_schema[path][method].as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def run(case: schemathesis.Case) -> None:
+        check(case)
+
+    run()
+
+
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_every_valid_request_gets_a_documented_answer(api_schema, operation: str) -> None:
-    method, path = operation.split(" ")
-    strategy = api_schema[path][method].as_strategy(
-        generation_mode=schemathesis.GenerationMode.POSITIVE
+    for_every_case(
+        api_schema,
+        operation,
+        schemathesis.GenerationMode.POSITIVE,
+        25,
+        lambda case: case.call_and_validate(),
     )
 
-    @given(case=strategy)
-    @settings(max_examples=25, **REPRODUCIBLE)
-    def keeps_the_contract(case: schemathesis.Case) -> None:
-        case.call_and_validate()
 
-    keeps_the_contract()
+def _refused(case: schemathesis.Case) -> None:
+    response = case.call_and_validate()
+    assert 400 <= response.status_code < 500, response.text
 
 
 @pytest.mark.parametrize("operation", ["POST /predict", "POST /predict/batch"])
 def test_every_invalid_request_is_refused_as_documented(api_schema, operation: str) -> None:
     # The prediction endpoints read their bodies themselves (penguin_body.py, batch_body.py):
     # bodies generated to break the schema must get a documented 4xx, never a 5xx.
-    method, path = operation.split(" ")
-    strategy = api_schema[path][method].as_strategy(
-        generation_mode=schemathesis.GenerationMode.NEGATIVE
-    )
-
-    @given(case=strategy)
-    @settings(max_examples=40, **REPRODUCIBLE)
-    def is_refused(case: schemathesis.Case) -> None:
-        response = case.call_and_validate()
-        assert 400 <= response.status_code < 500, response.text
-
-    is_refused()
+    for_every_case(api_schema, operation, schemathesis.GenerationMode.NEGATIVE, 40, _refused)

@@ -9,31 +9,12 @@ import json
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
-from penguin_api.problems import install_problem_handlers
-from penguin_api.schemas import build_models
 
 from tests.reference_api.penguins import expected_predictions, first_of_each_species
 
 _, GOOD = first_of_each_species()[0]
 JSON = "application/json"
 WITHOUT_SEX = {k: v for k, v in GOOD.items() if k != "sex"}
-
-
-@pytest.fixture(scope="module")
-def plain_client(settings):
-    """What FastAPI's own body handling answers, through the reference's problem handlers."""
-    models = build_models(settings.max_batch_rows)
-    app = FastAPI()
-    install_problem_handlers(app)
-
-    @app.post("/predict")
-    def predict(penguin: models.penguin) -> dict[str, Any]:  # type: ignore[valid-type]
-        return penguin.model_dump()
-
-    with TestClient(app) as client:
-        yield client
 
 
 def body(value: Any) -> bytes:

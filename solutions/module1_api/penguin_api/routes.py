@@ -16,11 +16,11 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 # END SOLUTION
-from penguin_api.batch_body import batch_rows_dependency
+from penguin_api.batch_body import batch_rows_dependency, documented_body
 
 # BEGIN SOLUTION
 from penguin_api.batch_response import batch_response_json
-from penguin_api.penguin_body import documented_body, penguin_reader
+from penguin_api.penguin_body import penguin_reader
 
 # END SOLUTION
 from penguin_api.problems import ModelNotReadyError
@@ -238,16 +238,7 @@ def build_router(
         dependencies=auth,
         responses={**PROBLEM_RESPONSES, **(KEY_RESPONSES if keys else {})},
         # The body is read by `batch_rows`, so FastAPI cannot document it: say what it is.
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": f"#/components/schemas/{models.batch_request.__name__}"}
-                    }
-                },
-            }
-        },
+        openapi_extra=documented_body(models.batch_request.__name__),
     )
     # --8<-- [start:predict-batch]
     async def predict_batch(request: Request) -> Response:

@@ -38,6 +38,13 @@ def test_unreleased_module_says_so(model_dir):
     assert "module3_k8s has no graded checks yet" in run.stderr
 
 
+def test_an_exercise_the_module_has_not_is_a_sentence(model_dir):
+    run = course("grade", "1", "--solution", "--exercise", "42", model_dir=model_dir)
+    assert run.returncode == 2
+    assert "module1_api has no exercise 42" in " ".join(run.stderr.split())
+    assert "Traceback" not in run.stderr
+
+
 def test_missing_submission_folder_is_a_sentence(model_dir, tmp_path):
     run = course("grade", "1", "--submission", str(tmp_path), model_dir=model_dir)
     assert run.returncode == 2

@@ -192,3 +192,22 @@ def test_the_measuring_scripts_stop_before_docker_without_the_reference(
     assert f"{target} measures the course's reference" in said
     assert f"only the instructors' edition has ({reference})" in said
     assert "Traceback" not in said
+
+
+def test_release_names_the_catch_up_copies_it_ships(edition, tmp_path):
+    from course.console import console
+    from course.instructor_cli import _announce_catch_up
+
+    with console.capture() as weekend1_only:
+        _announce_catch_up(edition)
+    assert weekend1_only.get() == ""
+    both = tmp_path / "weekends-1-2"
+    write(both, [resolve("1"), resolve("2")])
+    with console.capture() as captured:
+        _announce_catch_up(both)
+    said = " ".join(captured.get().split())
+    assert (
+        "module2_docker/penguin_api/ is the catch-up copy of solutions/module1_api/penguin_api/"
+        in said
+    )
+    assert "module2_docker/load/ is the catch-up copy of solutions/module1_api/load/" in said

@@ -104,6 +104,23 @@ def test_the_instructors_view_reveals_hidden_checks():
     assert (revealed.score, revealed.max_score) == (sample_report().score, 14)
 
 
+def test_an_absent_side_reads_none_not_null():
+    result = CheckResult(
+        id="header",
+        title="A header",
+        exercise="7. Logging",
+        points=1,
+        outcome=Outcome.FAILED,
+        hint="h",
+        message="X-Request-ID is missing",
+        expected="an id",
+        actual=None,
+    )
+    report = GradeReport(module="m", target="student", path="/p", results=[result])
+    assert "got:      (none)" in render(report, "table")
+    assert "null" not in render(report, "table")
+
+
 def test_gradescope_scores_add_up():
     body = json.loads(render(sample_report(), "gradescope"))
     assert (body["score"], body["max_score"]) == (2, 14)

@@ -1,6 +1,8 @@
 """Single and batch predictions on real penguins."""
 
 import pytest
+from fastapi.testclient import TestClient
+from penguin_api.main import create_app
 
 from shared_model import SCHEMA
 from tests.reference_api.penguins import (
@@ -68,3 +70,16 @@ def test_probabilities_sum_to_one(client):
     probabilities = client.post("/predict", json=penguin).json()["probabilities"]
     assert list(probabilities) == list(SCHEMA.classes)
     assert sum(probabilities.values()) == pytest.approx(1.0)
+
+
+def test_the_prediction_routes_are_tried_first(settings):
+    # Starlette tries routes in order; FastAPI registers its docs routes first. The hot paths
+    # go first (a measured saving per request, see the performance lesson); the rest still work.
+    app = create_app(settings)
+    assert [getattr(route, "path", None) for route in app.router.routes][:2] == [
+        "/predict",
+        "/predict/batch",
+    ]
+    with TestClient(app) as client:
+        assert client.get("/docs").status_code == 200
+        assert client.get("/health").json() == {"status": "ok"}
